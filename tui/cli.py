@@ -103,6 +103,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object (eval/CONTRACT.md)")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.set_defaults(func=_cmd_cluster)
+
+    from tui import feedcmds
+
+    feedcmds.register(sub)
     return parser
 
 
