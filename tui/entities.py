@@ -1,18 +1,622 @@
-"""People, organisations and places (placeholder: capitalised runs)."""
+"""People, organisations and places in an article, with aliases folded.
+
+No model and no download: capitalised runs are found with a regex tokenizer and
+typed by shipped gazetteers (tui/gazetteer.py), hand-written cue lists
+(tui/entity_lexicon.py) and the article's own context (titles, "in"/"near",
+organisation suffixes, results tables on sports pages).  A second pass over the
+whole article folds surnames, short forms and acronyms into the fullest name,
+and types lone words and all-caps headlines from what the body already showed.
+Everything is a few regex scans and dict look-ups per token, so it is fast and
+linear in the text length.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
-from tui.records import Entity, Mention
+from tui.entity_lexicon import (
+    EVENT_SUFFIXES,
+    ALIASES,
+    CALENDAR,
+    COMMON_WORDS,
+    DEMONYMS,
+    NAME_PARTICLES,
+    NOT_ENTITY,
+    ORG_HEADS,
+    ORG_SUFFIXES,
+    PERSON_VERBS,
+    PLACE_PREPOSITIONS,
+    SPORTS,
+    TITLE_MODIFIERS,
+    TITLES,
+)
+from tui.gazetteer import CITY_TRUSTED_POP, Gazetteer, load
+from tui.records import Entity, EntityType, Mention
 
-_RUN = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)+\b")
+# Text past this is not looked at: no real article is longer, and it bounds the time.
+MAX_CHARS = 1_000_000
+MAX_ENTITIES = 300
+MAX_RUN = 8
+
+_TOKEN = re.compile(
+    r"(?P<acr>(?:[A-Z]\.){2,}(?:[A-Z]\b)?)"
+    r"|(?P<word>[^\W\d_][\w]*(?:[-'’&][^\W_]+)*)"
+    r"|(?P<num>\d[\d,.:/]*)"
+    r"|(?P<punct>[^\w\s])"
+)
+_DATE = re.compile(r"\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}/\d{2,4}")
+_POSSESSIVE = re.compile(r"['’]s?$")
+_SENT_END = frozenset(".!?:;\"“”‘'(«»[-—–|•*")
+_ALIAS_FOLD = {k.casefold(): v for k, v in ALIASES.items()}
+_CONNECT = frozenset({"of", "for", "on"})
+_TYPES: dict[str, EntityType] = {"person": "person", "organization": "organization", "place": "place"}
 
 
+@dataclass(slots=True)
+class _Tok:
+    text: str
+    start: int
+    end: int
+    kind: str  # acr | word | num | punct
+    low: str
+    cap: bool
+    sent_start: bool
+    line: int
+    idx: int = 0
+
+
+@dataclass(slots=True)
+class _Span:
+    """A typed (or not yet typed) mention candidate before folding."""
+
+    start: int
+    end: int
+    text: str
+    type: str | None  # None: a lone word decided in the second pass
+    canon: str
+    ntok: int
+    caps: bool = False
+    confident: bool = True
+    tokens: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class _Doc:
+    text: str
+    gaz: Gazetteer
+    sports: bool
+    lower_seen: frozenset[str] = frozenset()  # words the article also writes in lower case
+    spans: list[_Span] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- tokens
+def _tokenize_line(text: str, start: int, end: int, line: int, out: list[_Tok]) -> None:
+    prev_punct = True
+    for m in _TOKEN.finditer(text, start, end):
+        kind = m.lastgroup or "punct"
+        s, e = m.start(), m.end()
+        t = m.group()
+        if kind == "word":
+            # "Washington-based", "Trump's": the name is the part before the suffix.
+            pm = _POSSESSIVE.search(t)
+            if pm and pm.start() > 0:
+                e = s + pm.start()
+                t = t[: pm.start()]
+            h = t.find("-")
+            if h > 0 and t[h + 1 : h + 2].islower() and t[0].isupper() and not t[h + 1 :].startswith(("de-", "da-")):
+                rest = t[h + 1 :]
+                if rest.isalpha() and rest.islower():
+                    e = s + h
+                    t = t[:h]
+        cap = kind == "acr" or (kind == "word" and (t[0].isupper() or (t[:3] in ("al-", "el-") and t[3:4].isupper())))
+        out.append(_Tok(t, s, e, kind, t.casefold(), cap, prev_punct, line))
+        prev_punct = kind == "punct" and t in _SENT_END
+
+
+def _line_is_caps(toks: list[_Tok]) -> bool:
+    """All-caps lines (headlines, datelines) and Title Case headlines: every word is capitalised."""
+    words = [t for t in toks if t.kind in ("word", "acr")]
+    if not words:
+        return False
+    upper = sum(1 for t in words if t.kind == "acr" or (t.text.isupper() and len(t.text) > 1))
+    if upper / len(words) >= 0.6 and (upper >= 1 and len(words) <= 3 or upper >= 2):
+        return True
+    if len(words) >= 5:
+        capped = sum(1 for t in words if t.cap)
+        lower_fn = sum(1 for t in words if t.low in ("the", "of", "and", "in", "to", "a", "for") and not t.cap)
+        return capped / len(words) >= 0.85 and lower_fn <= 1 and any(
+            t.cap and t.low in COMMON_WORDS and not t.sent_start for t in words
+        )
+    return False
+
+
+# --------------------------------------------------------------------------- lookups
+def _place(doc: _Doc, s: str, ntok: int, strict: bool) -> tuple[str, str] | None:
+    """Canonical name and kind of a place, or None; ``strict`` asks for a well-known one."""
+    p = doc.gaz.places.get(s.casefold())
+    if p is None:
+        return None
+    if p.kind == "city":
+        low = s.casefold()
+        name_like = low in doc.gaz.first_names or low in doc.gaz.surname_rank or low in COMMON_WORDS
+        need = CITY_TRUSTED_POP if ntok > 1 else (1_000_000 if name_like else CITY_TRUSTED_POP)
+        if strict:
+            need = max(need, 300_000 if ntok > 1 else 500_000)
+        if p.population < need:
+            return None
+    return p.name, p.kind
+
+
+def _known(doc: _Doc, toks: list[_Tok], strict: bool = False) -> tuple[str, str, str] | None:
+    """(type, canonical, kind) for an alias or gazetteer place spanning ``toks``."""
+    s = doc.text[toks[0].start : toks[-1].end]
+    if "\n" in s:
+        return None
+    a = ALIASES.get(s) or (_ALIAS_FOLD.get(s.casefold()) if len(s) > 3 or "." in s else None)
+    if a is not None:
+        if toks[0].text.isupper() and a[0] == "United States" and s == "US" and strict:
+            return None
+        return a[1], a[0], "alias"
+    p = _place(doc, s, len(toks), strict)
+    if p is not None:
+        return "place", p[0], p[1]
+    return None
+
+
+def _clean_name(s: str) -> str:
+    s = re.sub(r"\s+", " ", s).strip()
+    return _POSSESSIVE.sub("", s) if s.endswith(("'s", "’s")) else s
+
+
+# --------------------------------------------------------------------------- runs
+def _runs(toks: list[_Tok]) -> list[list[_Tok]]:
+    """Maximal runs of capitalised words, with name particles and "X of Y" organisations kept whole."""
+    runs: list[list[_Tok]] = []
+    cur: list[_Tok] = []
+    n = len(toks)
+    i = 0
+    while i < n:
+        t = toks[i]
+        if t.cap and t.low not in CALENDAR:
+            cur.append(t)
+            i += 1
+            continue
+        if cur and t.kind == "word" and i + 1 < n and toks[i + 1].cap:
+            if t.low in NAME_PARTICLES and len(cur) < MAX_RUN:
+                cur.append(t)
+                i += 1
+                continue
+            head = any(c.low in ORG_HEADS or c.low in ORG_SUFFIXES for c in cur)
+            if head and (t.low in _CONNECT or t.low == "and" and any(c.low in _CONNECT for c in cur)):
+                cur.append(t)
+                j = i + 1
+                if toks[j].low == "the" and j + 1 < n and toks[j + 1].cap:
+                    cur.append(toks[j])
+                    j += 1
+                i = j
+                continue
+        if (
+            t.kind == "punct"
+            and t.text == "."
+            and i > 0
+            and len(toks[i - 1].text) == 1
+            and toks[i - 1].cap
+            and i + 1 < n
+            and toks[i + 1].cap
+            and toks[i + 1].start == t.end + 1
+        ):
+            # "C. Lewis": an initial and its period belong to the name.
+            if not cur:
+                cur.append(toks[i - 1])
+            cur.append(t)
+            i += 1
+            continue
+        if cur and t.kind == "punct" and t.text == "&" and i + 1 < n and toks[i + 1].cap:
+            cur.append(t)
+            i += 1
+            continue
+        if cur:
+            runs.append(cur)
+            cur = []
+        i += 1
+    if cur:
+        runs.append(cur)
+    out: list[list[_Tok]] = []
+    for r in runs:
+        while r and r[-1].kind == "word" and not r[-1].cap:
+            r = r[:-1]
+        if r:
+            out.append(r)
+    return out
+
+
+def _emit(doc: _Doc, toks: list[_Tok], typ: str | None, canon: str | None = None, *, confident: bool = True) -> None:
+    s, e = toks[0].start, toks[-1].end
+    text = doc.text[s:e]
+    doc.spans.append(
+        _Span(s, e, text, typ, canon or _clean_name(text), len(toks), False, confident, tuple(t.low for t in toks))
+    )
+
+
+def _is_title(t: _Tok) -> bool:
+    return t.low.rstrip(".") in TITLES
+
+
+def _resolve(doc: _Doc, seq: list[_Tok], toks: list[_Tok]) -> None:
+    """Type one run of capitalised words, splitting it where titles and known names say so."""
+    while seq and seq[0].kind == "punct":
+        seq = seq[1:]
+    while seq and (seq[-1].kind == "punct" or seq[-1].low in ("of", "for", "on", "and", "the")):
+        seq = seq[:-1]
+    if not seq:
+        return
+    if len(seq) == 1 and seq[0].low in COMMON_WORDS and seq[0].text not in ALIASES:
+        return
+    if seq[-1].low in EVENT_SUFFIXES or seq[0].low in NOT_ENTITY:
+        return  # "World Cup", "Hong Kong Open": events are not listed
+    k = _known(doc, seq)
+    if k is not None:
+        typ = k[0]
+        if doc.sports and typ == "place" and k[2] in ("city", "state"):
+            typ = _sports_place_type(seq, toks)
+        _emit(doc, seq, typ, k[1])
+        return
+    last = seq[-1].low
+    if len(seq) >= 2 and last in ORG_SUFFIXES and not all(t.low in COMMON_WORDS or t.low in ORG_SUFFIXES for t in seq):
+        body = seq
+        while len(body) > 2 and (body[0].low == "the" or body[0].sent_start and body[0].low in COMMON_WORDS):
+            body = body[1:]
+        _emit(doc, body, "organization")
+        return
+    if len(seq) >= 3 and seq[0].low in ORG_HEADS and seq[1].low in _CONNECT:
+        _emit(doc, seq, "organization")
+        return
+    first = seq[0]
+    drop = (
+        first.low == "the"
+        or first.low in CALENDAR
+        or first.low in NOT_ENTITY
+        or first.low in DEMONYMS
+        or (first.sent_start and first.low in COMMON_WORDS and not _is_title(first))
+    )
+    if drop:
+        _resolve(doc, seq[1:], toks)
+        return
+    # Titles: what follows is a person, what comes before is looked at on its own.
+    for i in range(len(seq) - 1, -1, -1):
+        if _is_title(seq[i]):
+            j = i
+            while j > 0 and (seq[j - 1].low in TITLE_MODIFIERS or _is_title(seq[j - 1])):
+                j -= 1
+            if j > 0:
+                _resolve(doc, seq[:j], toks)
+            rest = seq[i + 1 :]
+            while rest and rest[0].kind == "punct":
+                rest = rest[1:]
+            if rest:
+                kr = _known(doc, rest)
+                if kr is not None and len(rest) == len(seq) - i - 1 and kr[0] != "person" and kr[2] != "city":
+                    _emit(doc, rest, kr[0], kr[1])
+                else:
+                    _emit(doc, rest, "person")
+            return
+    # Leading known place or organisation glued to a name: "US Ambassador", "Bayern Munich" stays whole.
+    if len(seq) >= 2:
+        for cut in range(len(seq) - 1, 0, -1):
+            head = _known(doc, seq[:cut])
+            if head is not None and head[0] != "person" and seq[cut].low not in ORG_SUFFIXES:
+                tail = seq[cut:]
+                if any(t.low in DEMONYMS for t in tail) or doc.sports:
+                    break
+                if tail[0].low in doc.gaz.first_names or len(tail) >= 2:
+                    _resolve(doc, seq[:cut], toks)
+                    _resolve(doc, tail, toks)
+                    return
+                break
+        if doc.sports and _team_line(seq, toks) and seq[0].low not in doc.gaz.first_names:
+            _emit(doc, seq, "organization")
+            return
+        if any(t.low in DEMONYMS or t.low in COMMON_WORDS and t.low not in NAME_PARTICLES for t in seq[1:]):
+            # "Grace Road", "American League": not a person; keep only what is known.
+            if seq[-1].low in ("road", "street", "avenue", "square", "stadium", "park", "bridge", "river", "island", "islands", "mountains", "valley", "lake", "sea", "ocean", "bay", "coast", "peninsula", "strait"):
+                _emit(doc, seq, "place")
+            return
+        if len(seq) <= 5 and sum(1 for t in seq if t.kind == "acr" or t.text.isupper() and len(t.text) > 1) == 0:
+            _emit(doc, seq, "person", confident=seq[0].low in doc.gaz.first_names)
+        return
+    # A lone word.
+    t = seq[0]
+    if t.low in COMMON_WORDS or t.low in NOT_ENTITY or len(t.text) < 2 or t.low in DEMONYMS:
+        return
+    nxt = toks[t.idx + 1] if t.idx + 1 < len(toks) else None
+    if nxt is not None and nxt.text == ":" and nxt.line == t.line:
+        return  # a label ("Scorers :"), not a name
+    if t.sent_start and t.kind == "word" and t.low in doc.lower_seen:
+        return
+    _emit(doc, seq, None)
+
+
+def _team_line(seq: list[_Tok], toks: list[_Tok]) -> bool:
+    """A results or standings line: the name is followed (or preceded) by a score."""
+    i = seq[-1].idx
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    if nxt is not None and nxt.kind == "num":
+        return True
+    if nxt is not None and nxt.low in ("v", "vs", "v."):
+        return True
+    j = seq[0].idx
+    prv = toks[j - 1] if j > 0 else None
+    return prv is not None and (prv.kind == "num" or prv.low in ("v", "vs", "v.", "beat", "against", "at"))
+
+
+def _dateline(seq: list[_Tok], toks: list[_Tok]) -> bool:
+    """A dateline ("LONDON 1996-08-30", "TAVILDARA , Tajikistan 1996-08-30", "KATHMANDU:")."""
+    line = seq[0].line
+    j = seq[0].idx
+    while j > 0 and toks[j - 1].line == line:
+        j -= 1
+    k = j
+    while k < len(toks) and toks[k].line == line and k - j < 8:
+        if toks[k].kind == "num" and _DATE.match(toks[k].text):
+            return True
+        k += 1
+    nxt = toks[seq[-1].idx + 1] if seq[-1].idx + 1 < len(toks) else None
+    return seq[0].idx == j and nxt is not None and nxt.text in (":", "—", "–") and seq[0].text.isupper()
+
+
+def _sports_place_type(seq: list[_Tok], toks: list[_Tok]) -> str:
+    """On a sports page a town or state is the team that plays for it, unless placed with "in"."""
+    j = seq[0].idx
+    prv = toks[j - 1] if j > 0 and toks[j - 1].line == seq[0].line else None
+    if prv is not None and prv.low in ("in", "at", "near", "from", "of") and not prv.cap:
+        return "place"
+    if _dateline(seq, toks):
+        return "place"
+    if prv is not None and prv.text == "(":
+        return "place"
+    return "organization"
+
+
+# --------------------------------------------------------------------------- caps lines
+def _caps_line(doc: _Doc, toks: list[_Tok], surfaces: dict[str, tuple[str, str]], all_toks: list[_Tok]) -> None:
+    """Headlines and datelines: only names the body or the gazetteer vouch for."""
+    words = [t for t in toks if t.kind in ("word", "acr")]
+    i = 0
+    n = len(words)
+    while i < n:
+        hit = None
+        for L in range(min(4, n - i), 0, -1):
+            seq = words[i : i + L]
+            if any(seq[k + 1].idx != seq[k].idx + 1 for k in range(L - 1)):
+                continue
+            s = doc.text[seq[0].start : seq[-1].end]
+            key = s.casefold()
+            if key in surfaces:
+                typ, canon = surfaces[key]
+                hit = (L, typ, canon)
+                break
+            if L == 1 and (seq[0].low in COMMON_WORDS or seq[0].low in DEMONYMS or len(seq[0].text) < 3 and seq[0].kind != "acr"):
+                continue
+            k = _known(doc, seq, strict=not _dateline(seq, all_toks))
+            if k is not None:
+                typ = k[0]
+                if doc.sports and typ == "place" and k[2] in ("city", "state"):
+                    typ = _sports_place_type(seq, all_toks)
+                hit = (L, typ, k[1])
+                break
+        if hit is None:
+            i += 1
+            continue
+        L, typ, canon = hit
+        seq = words[i : i + L]
+        s, e = seq[0].start, seq[-1].end
+        doc.spans.append(_Span(s, e, doc.text[s:e], typ, canon, L, True, True, tuple(t.low for t in seq)))
+        i += L
+
+
+# --------------------------------------------------------------------------- folding
+def _acronym(words: tuple[str, ...]) -> str:
+    return "".join(w[0] for w in words if w not in ("of", "the", "and", "for", "on", "&") and w).upper()
+
+
+def _fold(doc: _Doc) -> list[Entity]:
+    spans = sorted(doc.spans, key=lambda s: s.start)
+    gaz = doc.gaz
+    # Full person names, in order, for surname and short-form folding.
+    persons: list[_Span] = [s for s in spans if s.type == "person" and s.ntok >= 2]
+    # Merge near-identical full names ("Luis"/"Luiz ... Lula da Silva") and sub-names into the fullest.
+    canon_of: dict[str, str] = {}
+    full_names = sorted({p.canon for p in persons}, key=lambda c: (-len(c.split()), -len(c)))
+    for name in full_names:
+        toks = name.split()
+        target = name
+        for bigger in full_names:
+            if bigger == name or len(bigger.split()) < len(toks):
+                continue
+            if bigger in canon_of and canon_of[bigger] != bigger:
+                continue
+            bt = bigger.split()
+            if len(bt) > len(toks) and any(bt[k : k + len(toks)] == toks for k in range(len(bt) - len(toks) + 1)):
+                target = bigger
+                break
+            if len(bt) == len(toks) and bt[-1] == toks[-1] and bigger < name and _close(bigger, name):
+                target = bigger
+                break
+        canon_of[name] = target
+    for p in persons:
+        p.canon = canon_of.get(p.canon, p.canon)
+    # token -> list of (position, canonical) of full names holding it
+    by_token: dict[str, list[tuple[int, str]]] = {}
+    for p in persons:
+        for w in p.canon.split():
+            lw = w.casefold()
+            if lw in NAME_PARTICLES or len(lw) < 2:
+                continue
+            by_token.setdefault(lw, []).append((p.start, p.canon))
+    # Surface -> type from confident typed spans, for lone words and consistency.
+    surface_type: dict[str, tuple[str, str]] = {}
+    for s in spans:
+        if s.type is not None and s.confident and not s.caps:
+            surface_type.setdefault(s.text.casefold(), (s.type, s.canon))
+    acronyms: dict[str, tuple[str, str]] = {}
+    for s in spans:
+        if s.type in ("organization", "place") and s.ntok >= 2:
+            acronyms.setdefault(_acronym(s.tokens), (s.type, s.canon))
+
+    for s in spans:
+        if s.type == "person" and s.ntok >= 2:
+            continue
+        if s.ntok > 2 and s.type is not None:
+            continue
+        key = s.text.casefold()
+        cands = by_token.get(key)
+        if cands and (s.type is None or s.type == "person" or not s.confident or s.caps):
+            s.type, s.canon = "person", _nearest(cands, s.start)
+            if s.canon == "":
+                s.type = "drop"
+            continue
+        if s.type is not None and s.confident:
+            continue
+        if s.type == "person" and not s.confident:
+            # Two unknown capitalised words: keep as a person unless the article typed them otherwise.
+            st = surface_type.get(key)
+            if st is not None and st[0] != "person":
+                s.type, s.canon = st
+            continue
+        letters = s.text.replace(".", "")
+        if letters.isupper() and 2 <= len(letters) <= 6 and letters in acronyms:
+            s.type, s.canon = acronyms[letters]
+            continue
+        st = surface_type.get(key)
+        if st is not None:
+            s.type, s.canon = st
+            continue
+        s.type = _guess_lone(doc, s)
+
+    out: dict[tuple[str, str], Entity] = {}
+    for s in spans:
+        typ = _TYPES.get(s.type or "")
+        if typ is None:
+            continue
+        canon = s.canon
+        if s.caps and canon.isupper() and len(canon) > 4:
+            canon = canon.title()
+        ent = out.get((typ, canon.casefold()))
+        if ent is None:
+            if len(out) >= MAX_ENTITIES:
+                continue
+            ent = out[(typ, canon.casefold())] = Entity(canon, typ)
+        ent.mentions.append(Mention(s.text, s.start, s.end))
+    return _dedupe(list(out.values()))
+
+
+def _close(a: str, b: str) -> bool:
+    from rapidfuzz.distance import Levenshtein
+
+    return Levenshtein.distance(a, b) <= max(1, len(a) // 12)
+
+
+def _nearest(cands: list[tuple[int, str]], pos: int) -> str:
+    names = {c for _, c in cands}
+    if len(names) == 1:
+        return next(iter(names))
+    before = [(p, c) for p, c in cands if p <= pos]
+    return max(before)[1] if before else ""
+
+
+def _guess_lone(doc: _Doc, s: _Span) -> str | None:
+    """Type a lone capitalised word the article gave no other evidence for."""
+    gaz = doc.gaz
+    low = s.text.casefold()
+    text = doc.text
+    after = text[s.end : s.end + 12].lstrip()
+    nxt = re.match(r"[\w']+", after)
+    nw = nxt.group().casefold() if nxt else ""
+    before = text[max(0, s.start - 12) : s.start].rstrip()
+    pw = re.search(r"[\w']+$", before)
+    pword = pw.group() if pw else ""
+    if nw in PERSON_VERBS:
+        return "person"
+    if pword.casefold() in PLACE_PREPOSITIONS and not pword[:1].isupper():
+        p = gaz.places.get(low)
+        if p is not None:
+            return "organization" if doc.sports and p.kind in ("city", "state") and pword != "in" else "place"
+    if doc.sports:
+        return "organization"
+    if low in gaz.first_names or low in gaz.surname_rank:
+        return "person"
+    return "organization" if s.text.isupper() else None
+
+
+def _dedupe(ents: list[Entity]) -> list[Entity]:
+    """One mention per span: the first type given wins."""
+    seen: set[tuple[int, int]] = set()
+    out: list[Entity] = []
+    for e in ents:
+        keep = []
+        for m in sorted(e.mentions, key=lambda m: m.start):
+            if (m.start, m.end) in seen:
+                continue
+            seen.add((m.start, m.end))
+            keep.append(m)
+        if keep:
+            e.mentions = keep
+            out.append(e)
+    out.sort(key=lambda e: e.mentions[0].start)
+    return out
+
+
+# --------------------------------------------------------------------------- entry point
 def extract_entities(text: str) -> list[Entity]:
     """Return entities of ``text``, aliases folded, offsets into ``text``."""
-    found: dict[str, Entity] = {}
-    for m in _RUN.finditer(text):
-        ent = found.setdefault(m.group(), Entity(m.group(), "person"))
-        ent.mentions.append(Mention(m.group(), m.start(), m.end()))
-    return list(found.values())
+    if not isinstance(text, str) or not text:
+        return []
+    try:
+        return _extract(text)
+    except RecursionError:
+        return []
+
+
+def _extract(text: str) -> list[Entity]:
+    limit = min(len(text), MAX_CHARS)
+    lines: list[list[_Tok]] = []
+    all_toks: list[_Tok] = []
+    pos = 0
+    ln = 0
+    while pos < limit:
+        nl = text.find("\n", pos, limit)
+        end = limit if nl < 0 else nl
+        toks: list[_Tok] = []
+        _tokenize_line(text, pos, end, ln, toks)
+        for t in toks:
+            t.idx = len(all_toks)
+            all_toks.append(t)
+        if toks:
+            lines.append(toks)
+        ln += 1
+        pos = end + 1
+    if not lines:
+        return []
+    first_words = [t.low for t in lines[0][:3] if t.kind == "word"]
+    sports = bool(first_words) and first_words[0] in SPORTS and any(t.text == "-" for t in lines[0][:4])
+    lower_seen = frozenset(t.low for t in all_toks if t.kind == "word" and t.text.islower())
+    doc = _Doc(text, load(), sports, lower_seen)
+    caps_lines = []
+    for toks in lines:
+        if _line_is_caps(toks):
+            caps_lines.append(toks)
+            continue
+        for run in _runs(toks):
+            _resolve(doc, run, all_toks)
+    surfaces: dict[str, tuple[str, str]] = {}
+    for s in doc.spans:
+        if s.type is not None and s.confident:
+            surfaces.setdefault(s.text.casefold(), (s.type, s.canon))
+    for s in doc.spans:
+        if s.type == "person" and s.ntok >= 2:
+            last = s.text.split()[-1].casefold()
+            surfaces.setdefault(last, ("person", s.canon))
+    for toks in caps_lines:
+        _caps_line(doc, toks, surfaces, all_toks)
+    return _fold(doc)
