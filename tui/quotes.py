@@ -1,15 +1,241 @@
-"""Direct quotations and who said them (placeholder: pairs quote marks only)."""
+"""Direct quotations in news text and who said them, without any model.
+
+News prose marks direct speech with quotation marks and names the speaker in a
+handful of fixed shapes ("X," said Y / Y said: "X" / Y called for "X"), so a
+careful pass over the marks plus the attribution rules in ``tui.speakers`` is
+fast (thousands of articles a second) and accurate enough for a reader.
+
+This module finds the quoted spans: it decides for every mark whether it opens,
+closes or is an apostrophe, pairs marks per paragraph, carries a quotation
+across paragraphs (the opening mark repeated, the closing one only at the end),
+survives unbalanced marks, and drops quoted stretches that are not speech
+(titles of works, nicknames, markup attributes, short scare quotes with nobody
+saying them).  Offsets always index the text it was given.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from tui.records import Entity, Quote
+from tui.speakers import Attribution, SpeakerResolver
 
-_PAIR = re.compile(r"[\"“]([^\"“”]{1,2000}?)[\"”]")
+MAX_QUOTES = 500
+# A single paragraph longer than this is not prose; marks in it are skipped so
+# that quote-mark soup cannot cost more than linear time.
+MAX_PARAGRAPH = 20_000
+MAX_MARKS_PER_PARAGRAPH = 400
+
+_MARK = re.compile(r"''|``|[\"“”„«»‘’‚‹›']")
+_DOUBLE_OPEN = frozenset("“„«")
+_DOUBLE_CLOSE = frozenset("”»")
+_SINGLE_OPEN = frozenset("‘‚‹")
+_SINGLE_CLOSE = frozenset("’›")
+# Characters after which a mark may open a quotation.
+_OPEN_BEFORE = frozenset("([{—–-/:;,") | _DOUBLE_OPEN | _SINGLE_OPEN | frozenset("\"'`")
+_APOSTROPHE_WORD = re.compile(r"['’](?:\d0s|n['’]|em\b|til\b|cause\b|tis\b|twas\b)", re.IGNORECASE)
+_WORD = re.compile(r"\w")
+_EDGE = " \t\r\n\u00a0\"'“”‘’«»„‹›`"
+
+
+@dataclass(frozen=True, slots=True)
+class _Mark:
+    pos: int
+    length: int
+    family: str  # "D" double, "S" single
+    direction: str  # "open", "close" or "either"
+    glyph: str
+
+
+@dataclass(slots=True)
+class Span:
+    """A quoted stretch of one paragraph, marks excluded."""
+
+    start: int
+    end: int
+    open_pos: int  # index of the opening mark, or the paragraph start when opened earlier
+    close_end: int  # index after the closing mark, or the paragraph end when left open
+    opened: bool
+    closed: bool
+    single: bool
+
+
+def _classify(text: str, i: int, glyph: str) -> _Mark | None:
+    n = len(text)
+    length = len(glyph)
+    prev = text[i - 1] if i > 0 else " "
+    nxt = text[i + length] if i + length < n else " "
+    space_before = prev.isspace()
+    space_after = nxt.isspace()
+    can_open = (space_before or prev in _OPEN_BEFORE) and not space_after
+    can_close = not space_before and (space_after or not nxt.isalnum())
+    if glyph in ("''", "``", '"') or glyph in _DOUBLE_OPEN or glyph in _DOUBLE_CLOSE:
+        if glyph == "``":
+            return _Mark(i, length, "D", "open", glyph)
+        if can_open and not can_close:
+            return _Mark(i, length, "D", "open", glyph)
+        if can_close and not can_open:
+            return _Mark(i, length, "D", "close", glyph)
+        # no help from the context: curly glyphs say which way they face
+        if glyph in _DOUBLE_OPEN:
+            return _Mark(i, length, "D", "open", glyph)
+        if glyph in _DOUBLE_CLOSE:
+            return _Mark(i, length, "D", "close", glyph)
+        return _Mark(i, length, "D", "either", glyph)
+    # single marks: most are apostrophes
+    if prev.isalnum() and nxt.isalnum():
+        return None  # don't, Russia's
+    if _APOSTROPHE_WORD.match(text, i):
+        return None  # '90s, rock 'n' roll, 'em
+    if glyph in _SINGLE_OPEN or (glyph == "'" and can_open and not can_close):
+        return _Mark(i, length, "S", "open", glyph) if can_open else None
+    if can_close and not can_open:
+        return _Mark(i, length, "S", "close", glyph)
+    return None
+
+
+def _marks(text: str, lo: int, hi: int) -> list[_Mark]:
+    out: list[_Mark] = []
+    for m in _MARK.finditer(text, lo, hi):
+        mk = _classify(text, m.start(), m.group())
+        if mk is not None:
+            out.append(mk)
+            if len(out) > MAX_MARKS_PER_PARAGRAPH:
+                return []
+    return out
+
+
+def _pair(text: str, lo: int, hi: int, carried: bool) -> tuple[list[Span], bool]:
+    """Quoted spans of the paragraph text[lo:hi] and whether a quotation stays open.
+
+    ``carried``: the previous paragraph left a quotation open, so a paragraph
+    that does not start with an opening mark still begins inside it only if the
+    first mark closes.
+    """
+    marks = _marks(text, lo, hi)
+    spans: list[Span] = []
+    depth = 0
+    outer: _Mark | None = None
+    single_open: _Mark | None = None
+    for k, mk in enumerate(marks):
+        if mk.family == "S":
+            if depth:
+                continue  # a quotation inside a quotation belongs to the outer one
+            if mk.direction == "open":
+                single_open = mk
+            elif single_open is not None:
+                a = single_open.pos + single_open.length
+                if mk.pos > a:
+                    spans.append(Span(a, mk.pos, single_open.pos, mk.pos + mk.length, True, True, True))
+                single_open = None
+            continue
+        if depth == 0:
+            single_open = None
+            if mk.direction in ("open", "either"):
+                depth, outer = 1, mk
+            elif not spans and carried and not text[lo:mk.pos].lstrip().startswith(("“", '"')):
+                # closes a quotation opened in an earlier paragraph
+                spans.append(Span(lo, mk.pos, lo, mk.pos + mk.length, False, True, False))
+            continue
+        assert outer is not None
+        nested_open = mk.direction == "open" and (mk.glyph != outer.glyph or mk.glyph in _DOUBLE_OPEN)
+        if nested_open and _closes_later(marks, k):
+            depth += 1
+            continue
+        if mk.direction == "open" and depth == 1:
+            # an opening mark where a close was due: the close was left out
+            spans.append(Span(outer.pos + outer.length, mk.pos, outer.pos, mk.pos, True, False, False))
+            outer = mk
+            continue
+        depth -= 1
+        if depth == 0:
+            a = outer.pos + outer.length
+            spans.append(Span(a, mk.pos, outer.pos, mk.pos + mk.length, True, True, False))
+            outer = None
+    still_open = depth > 0 and outer is not None
+    if still_open and outer is not None:
+        spans.append(Span(outer.pos + outer.length, hi, outer.pos, hi, True, False, False))
+    return spans, still_open
+
+
+def _closes_later(marks: list[_Mark], k: int) -> bool:
+    """A nested opening mark counts only when two more double closes follow it."""
+    closes = 0
+    for mk in marks[k + 1:]:
+        if mk.family == "D" and mk.direction in ("close", "either"):
+            closes += 1
+            if closes >= 2:
+                return True
+    return False
+
+
+def _trimmed(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s] in _EDGE:
+        s += 1
+    while e > s and text[e - 1] in _EDGE:
+        e -= 1
+    return s, e
+
+
+def find_spans(text: str) -> list[tuple[Span, int, int]]:
+    """Every quoted span with its paragraph bounds, in text order."""
+    out: list[tuple[Span, int, int]] = []
+    carried = False
+    n = len(text)
+    lo = 0
+    while lo <= n:
+        hi = text.find("\n", lo)
+        if hi < 0:
+            hi = n
+        if hi - lo > MAX_PARAGRAPH:
+            carried = False
+        elif text[lo:hi].strip():
+            spans, carried = _pair(text, lo, hi, carried)
+            out.extend((sp, lo, hi) for sp in spans)
+        lo = hi + 1
+    return out
 
 
 def extract_quotes(text: str, entities: Sequence[Entity] | None = None) -> list[Quote]:
     """Return the direct quotations in ``text`` with offsets into it."""
-    return [Quote(m.group(1), m.start(1), m.end(1)) for m in _PAIR.finditer(text)]
+    if not isinstance(text, str) or not text:
+        return []
+    try:
+        return _extract(text, entities)
+    except RecursionError:  # pragma: no cover - belt and braces: never fail an import
+        return []
+
+
+def _extract(text: str, entities: Sequence[Entity] | None) -> list[Quote]:
+    found = find_spans(text)
+    resolver = SpeakerResolver(text, entities, [(sp.open_pos, sp.close_end) for sp, _, _ in found])
+    quotes: list[Quote] = []
+    for idx, (sp, plo, phi) in enumerate(found):
+        s, e = _trimmed(text, sp.start, sp.end)
+        if s >= e or not _WORD.search(text, s, e):
+            continue
+        if sp.opened and sp.open_pos > 0 and text[sp.open_pos - 1] == "=":
+            continue  # a markup attribute value, tweet embeds and the like
+        attr = resolver.attribute(idx)
+        if not _keep(text, sp, s, e, plo, phi, attr):
+            resolver.forget(idx)
+            continue
+        quotes.append(Quote(text[s:e], s, e, attr.name, attr.start, attr.end))
+        if len(quotes) >= MAX_QUOTES:
+            break
+    return quotes
+
+
+def _keep(text: str, sp: Span, s: int, e: int, plo: int, phi: int, attr: Attribution) -> bool:
+    """Is this quoted stretch somebody's words rather than a title or scare quote?"""
+    if attr.name is not None or attr.start is not None:
+        return True
+    words = text[s:e].split()
+    if sp.single:
+        return len(words) >= 3 and (s - plo < 200)
+    if len(words) >= 6:
+        return True
+    # a whole paragraph in quotation marks is speech even with nobody named
+    return text[plo:sp.open_pos].strip() == "" and len(words) >= 3

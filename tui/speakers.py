@@ -1,0 +1,593 @@
+"""Who said a quotation: attribution rules for news prose, no model.
+
+Kept apart from ``tui.quotes`` (which finds the quoted spans) because naming
+the speaker is a different problem: it reads the words around the marks
+("said Patricia Kim, a fellow at ...", "she told VOA", "according to ..."),
+finds the subject of the speech verb for partial quotes inside a sentence,
+carries a speaker over a split or multi-paragraph quotation, and resolves
+pronouns and surnames to the fullest name the story uses.  Entities from
+``tui.entities``, when given, only help that last step.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from tui.records import Entity
+
+_VERBS = (
+    "say|says|said|saying|tell|tells|told|telling|add|adds|added|adding|ask|asks|asked|asking|"
+    "write|writes|wrote|writing|written|note|notes|noted|noting|explain|explains|explained|explaining|"
+    "continue|continues|continued|declare|declares|declared|declaring|argue|argues|argued|arguing|"
+    "insist|insists|insisted|insisting|reply|replies|replied|answer|answers|answered|respond|responds|"
+    "responded|quip|quips|quipped|warn|warns|warned|warning|state|states|stated|tweet|tweets|tweeted|"
+    "tweeting|remark|remarks|remarked|acknowledge|acknowledges|acknowledged|conclude|concludes|concluded|"
+    "recall|recalls|recalled|recalling|observe|observes|observed|concede|concedes|conceded|joke|jokes|"
+    "joked|joking|claim|claims|claimed|claiming|contend|contends|contended|suggest|suggests|suggested|"
+    "suggesting|call|calls|called|calling|urge|urges|urged|urging|describe|describes|described|"
+    "describing|predict|predicts|predicted|promise|promises|promised|promising|vow|vows|vowed|vowing|"
+    "admit|admits|admitted|agree|agrees|agreed|complain|complains|complained|complaining|announce|"
+    "announces|announced|assert|asserts|asserted|asserting|boast|boasts|boasted|boasting|charge|"
+    "charges|charged|counter|counters|countered|demand|demands|demanded|emphasize|emphasizes|"
+    "emphasized|emphasizing|lament|laments|lamented|maintain|maintains|maintained|mention|mentions|"
+    "mentioned|proclaim|proclaims|proclaimed|recount|recounts|recounted|reiterate|reiterates|"
+    "reiterated|report|reports|reported|scoff|scoffed|shout|shouts|shouted|shouting|stress|stresses|"
+    "stressed|stressing|testify|testified|cry|cries|cried|read|reads|put|puts|chant|chants|chanted|"
+    "chanting|post|posts|posted|pledge|pledges|pledged|accuse|accuses|accused|accusing|praise|"
+    "praises|praised|blast|blasts|blasted|criticize|criticizes|criticized|slam|slams|slammed|"
+    "deride|derided|dismiss|dismisses|dismissed|label|labels|labeled|labelled|brand|brands|branded|"
+    "refer|refers|referred|promote|promoted|deny|denies|denied|believe|believes|believed|think|"
+    "thinks|thought|feel|feels|felt|want|wants|wanted|hope|hopes|hoped|vowed|predicted|confirm|"
+    "confirms|confirmed|speak|speaks|spoke|explains|cite|cites|cited|quote|quotes|quoted|insisted|"
+    "recommend|recommends|recommended|advise|advises|advised|propose|proposes|proposed|"
+    "sing|sings|sang|singing|fume|fumed|exclaim|exclaimed|exclaims|scream|screamed|yell|yelled|"
+    "whisper|whispered|mutter|muttered|echo|echoed|echoing|interject|interjected|retort|retorted|"
+    "snap|snapped|tout|touted|boast|pronounce|pronounced|envision|envisioned|rail|railed|mock|mocked|"
+    "pointed out|points out|point out|went on|goes on|summed up|according to"
+)
+_VERB_SET = frozenset(w for w in _VERBS.split("|") if " " not in w)
+_PHRASAL = {"pointed": "out", "points": "out", "point": "out", "went": "on", "goes": "on",
+            "summed": "up", "according": "to"}
+_WORD_RE = re.compile(r"[A-Za-z]+")
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    """A speech verb found in the text."""
+
+    start: int
+    end: int
+    word: str
+
+
+def _verbs(text: str, lo: int, hi: int) -> list[_Hit]:
+    """Speech verbs in text[lo:hi]; a set lookup per word keeps this linear and cheap."""
+    out: list[_Hit] = []
+    for m in _WORD_RE.finditer(text, lo, hi):
+        w = m.group().lower()
+        if w in _VERB_SET:
+            out.append(_Hit(m.start(), m.end(), w))
+        elif w in _PHRASAL:
+            nxt = _WORD_RE.match(text, m.end() + 1, hi)
+            if nxt and nxt.group().lower() == _PHRASAL[w] and text[m.end()] == " ":
+                out.append(_Hit(m.start(), nxt.end(), w + " " + _PHRASAL[w]))
+    return out
+# Verbs that may come before their subject right after a quotation: "X," said Y.
+_INVERTING = re.compile(
+    r"(?:said|says|added|adds|asked|asks|wrote|writes|continued|continues|explained|explains|noted|"
+    r"notes|declared|argued|insisted|replied|answered|responded|quipped|warned|stated|tweeted|"
+    r"remarked|acknowledged|concluded|recalled|observed|conceded|joked|countered|recounted|"
+    r"according to|cried|shouted|added|read|reads|exclaimed|sang|sings|fumed|retorted|"
+    r"echoed|interjected|snapped|wondered|wonders|recounted|tweets)\b",
+    re.IGNORECASE,
+)
+_PRONOUNS = frozenset("he she they we i it you".split())
+_TITLES = frozenset(
+    """mr mrs ms miss dr sen senator rep representative gov governor president vice pres
+    chancellor secretary minister premier king queen prince princess judge justice gen general
+    lt col colonel maj major capt captain adm admiral sgt officer chief rev reverend father sister
+    pope sheikh ambassador mayor commissioner director chairman chairwoman chair speaker leader
+    spokesman spokeswoman spokesperson adviser advisor professor prof coach sir dame lord lady
+    attorney lawyer candidate nominee deputy assistant acting former first lady congressman
+    congresswoman councilman councilwoman sheriff detective inspector superintendent treasurer
+    deputy economist analyst author host anchor correspondent founder ceo cfo coo pastor rabbi
+    imam bishop cardinal archbishop dean provost chancellor ex presidential""".split()
+)
+# Capitalised words that open sentences or clauses and are not part of a name.
+_NOT_NAME = frozenset(
+    """a an the but and or so yet then now still also later earlier meanwhile however when while
+    if as in on at for from after before during since last this that these those there here
+    asked speaking according it its he she they we i you his her their our my your what why how
+    who where which one some many most both each every no not yes well oh because although though
+    despite with without by of to into over under about like unlike instead once even just only
+    monday tuesday wednesday thursday friday saturday sunday january february march april may june
+    july august september october november december today yesterday tomorrow tonight
+    do does did is are was were has have had will would can could should must might""".split()
+)
+_CAP = r"(?:[A-Z][\w’'.-]*|[A-Z]\.)"
+_PARTICLE = r"(?:de|da|del|della|di|van|von|der|den|bin|al|la|le|du|dos|das|ibn|y|el)"
+_NAME_RUN = re.compile(r"%s(?:[ \u00a0]+(?:%s[ \u00a0]+)?%s)*" % (_CAP, _PARTICLE, _CAP))
+_NAME_AT_END = re.compile(
+    r"(?P<np>%s(?:[ \u00a0]+(?:%s[ \u00a0]+)?%s)*)(?:[ \u00a0]*\([^()]{1,40}\))?[\s,]*$" % (_CAP, _PARTICLE, _CAP)
+)
+_NAME_AT_START = re.compile(
+    r"\s*(?P<np>%s(?:[ \u00a0]+(?:%s[ \u00a0]+)?%s)*)" % (_CAP, _PARTICLE, _CAP)
+)
+_DASH_NAME = re.compile(
+    r"[\s.,]*(?:―|—|–|--|-)\s*(?P<np>%s(?:[ \u00a0]+(?:%s[ \u00a0]+)?%s)*)\s*[.,]?\s*$" % (_CAP, _PARTICLE, _CAP)
+)
+_DET = (
+    r"(?:the|a|an|his|her|their|its|our|one|another|this|that|these|those|some|many|most|two|three|"
+    r"several|[A-Z][\w.-]*['’]s?)"
+)
+_NP_AT_END = re.compile(r"\b(?P<np>%s(?:\s+[\w’'-]+){1,6})\s*,?\s*$" % _DET, re.IGNORECASE)
+_NP_AT_START = re.compile(
+    r"\s*(?P<np>(?:the|a|an|his|her|their|its|one|another|two|three|several|some|many)(?:\s+[\w’'.-]+){1,6}?)"
+    r"(?=\s*(?:[,;:.!?(]|\s(?:who|which|that|in|at|on|to|with|during|after|before|while|when|as)\b|$))",
+    re.IGNORECASE,
+)
+_PRONOUN_AT_END = re.compile(
+    r"\b(?P<np>he|she|they|we|I|it|you)(?:['’](?:s|d|ve|re|ll))?\s*,?\s*$", re.IGNORECASE
+)
+_PRONOUN_AT_START = re.compile(r"\s*(?P<np>he|she|they|we|I)\b(?!['’])", re.IGNORECASE)
+# Words that cannot end or fill a speaker noun phrase ("his list by", "a single").
+_FUNCTION = frozenset(
+    """by to of in on at for from with into onto over under about after before during than as
+    and or but nor that which who whom whose what when where why how if because while though
+    although so not no is was were are be been being has had have do does did will would can
+    could should may might must very too also just only even it its single same such other more
+    most less least all any each every both either neither own this these those there here""".split()
+)
+_INNER_OK = frozenset("of for at from in on with and".split())
+_ING = re.compile(r"(?:saying|adding|noting|arguing|asking|telling|writing|explaining|declaring|insisting|"
+                  r"warning|asserting|claiming|suggesting|urging|describing|calling|recalling|tweeting|"
+                  r"stressing|complaining|boasting|promising|joking|responding|replying|answering|"
+                  r"continuing|concluding|acknowledging|admitting|posting|chanting|shouting|echoing|"
+                  r"quoting|citing|reading)$", re.IGNORECASE)
+_CLAUSE_OPENER = frozenset(
+    """in on at after before when while as during despite since with without for from by if although
+    though because once asked speaking according unlike like amid following""".split()
+)
+_NAME_COLON = re.compile(
+    r"(?P<np>%s(?:[ \u00a0]+(?:%s[ \u00a0]+)?%s)*)(?:[ \u00a0]*\([^()]{1,40}\))?\s*:\s*$" % (_CAP, _PARTICLE, _CAP)
+)
+_NAME_COMMA_START = re.compile(
+    r"\s*(?P<np>%s(?:[ \u00a0]+(?:%s[ \u00a0]+)?%s)*)(?:[ \u00a0]*\([^()]{1,40}\))?\s*,\s+(?:a|an|the|who|[a-z]+['’]s|[A-Z][\w.]*['’]s)\b"
+    % (_CAP, _PARTICLE, _CAP)
+)
+_NP_VERBISH = re.compile(r"\s*(?:[\w’'.-]+\s+){0,1}(?:[a-z]+(?:ed|es|s)|told|said|says|wrote|sang|spoke|put|began|went)\b")
+_ADVERBS = re.compile(
+    r"(?:\s+(?:also|later|then|once|has|had|have|would|will|could|recently|previously|reportedly|"
+    r"publicly|repeatedly|often|frequently|famously|simply|flatly|bluntly|quickly|initially|"
+    r"first|further|again|himself|herself|themselves|privately|openly|separately|did|does|do|"
+    r"not|never|even|just|only|already|still|has\s+long|long|since|been|is|was|were|are|"
+    r"has\s+been|had\s+been|explicitly|specifically|famously|memorably|infamously))+\s*$",
+    re.IGNORECASE,
+)
+_APPOSITIVE = re.compile(
+    r"(?P<np>%s(?:[ \u00a0]+(?:%s[ \u00a0]+)?%s)*)(?:[ \u00a0]*\([^()]{1,40}\))?,[^“”\"]{2,260}?,\s*$"
+    % (_CAP, _PARTICLE, _CAP)
+)
+_SENT_END_CANDIDATE = re.compile(r"[.!?](?=[\"”'’]?\s+[\"“'‘`A-Z(])")
+_ABBREVIATIONS = frozenset(
+    """mr mrs ms dr st jr sr rep reps sen sens gov gen lt col sgt capt adm prof rev mt ft no vs
+    jan feb mar apr jun jul aug sep sept oct nov dec inc corp co ltd gov atty supt cmdr pres
+    ariz calif colo conn fla ga ill ind kan ky la mass md mich minn miss mo mont neb nev okla ore
+    pa tenn tex va vt wash wis wyo""".split()
+)
+_WORD_BEFORE = re.compile(r"([\w.]+)$")
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """Speaker of one quote: canonical name and the mention it rests on."""
+
+    name: str | None = None
+    start: int | None = None
+    end: int | None = None
+    pronoun: bool = False
+
+
+_NONE = Attribution()
+
+
+def _tokens(name: str) -> list[str]:
+    return name.split()
+
+
+def _strip_titles(name: str) -> str:
+    """'Chinese President Xi Jinping' -> 'Xi Jinping'; 'Mr. Burman' -> 'Burman'."""
+    toks = _tokens(name)
+    while toks and toks[0].lower().strip(".,") in _NOT_NAME:
+        toks.pop(0)
+    last_title = -1
+    for k, tok in enumerate(toks):
+        if tok.lower().strip(".,’'") in _TITLES:
+            last_title = k
+    if 0 <= last_title < len(toks) - 1:
+        toks = toks[last_title + 1:]
+    return " ".join(toks)
+
+
+def _plausible_np(np: str) -> bool:
+    """'the president', 'a spokesman for the campaign' yes; 'his list by', 'that the' no."""
+    words = np.split()
+    if len(words) < 2 or words[0].lower() in ("that", "this", "these", "those"):
+        return False
+    last = words[-1].lower().strip(",.")
+    if last in _FUNCTION or last.endswith("ing") or last in _PRONOUNS:
+        return False
+    return all(w.lower() not in _FUNCTION or w.lower() in _INNER_OK for w in words[1:-1])
+
+
+class SpeakerResolver:
+    """Attributes the quotes of one text; holds per-text state only."""
+
+    def __init__(self, text: str, entities: Sequence[Entity] | None,
+                 spans: list[tuple[int, int]]) -> None:
+        self.text = text
+        self.spans = spans  # (opening mark, after closing mark) per quote
+        self.memo: dict[int, Attribution] = {}
+        self.direct: dict[int, Attribution] = {}
+        self.dropped: set[int] = set()
+        self.people: dict[str, str] = {}
+        self._index_names(entities)
+
+    # ------------------------------------------------------------------ names
+    def _index_names(self, entities: Sequence[Entity] | None) -> None:
+        """Fullest name per surname (and per first token for 'Xi' -> 'Xi Jinping')."""
+        by_last: dict[str, str] = {}
+        by_first: dict[str, str] = {}
+
+        def add(full: str) -> None:
+            toks = [_POSSESSIVE.sub("", t) for t in _tokens(full)]
+            if len(toks) < 2 or any(not t for t in toks):
+                return
+            full = " ".join(toks)
+            last, first = toks[-1].lower(), toks[0].lower()
+            if len(_tokens(by_last.get(last, ""))) < len(toks):
+                by_last[last] = full
+            if len(_tokens(by_first.get(first, ""))) < len(toks):
+                by_first[first] = full
+
+        for ent in entities or ():
+            try:
+                if ent.type in ("person", "organization") and isinstance(ent.name, str):
+                    add(ent.name)
+            except AttributeError:
+                continue
+        # names inside quotations are not the story's people as often; still useful
+        for m in _NAME_RUN.finditer(self.text):
+            run = m.group()
+            if " " not in run and "\u00a0" not in run:
+                continue
+            add(_strip_titles(run))
+        self.by_last = by_last
+        self.by_first = by_first
+
+    def canonical(self, mention: str) -> str | None:
+        name = _strip_titles(mention.strip(" ,"))
+        toks = [_POSSESSIVE.sub("", t) for t in _tokens(name)]
+        toks = [t for t in toks if t]
+        if not toks:
+            return None
+        if toks[0].lower() in _PRONOUNS and len(toks) == 1:
+            return None
+        if not toks[0][:1].isupper():
+            return mention.strip(" ,")
+        if len(toks) == 1:
+            key = toks[0].lower()
+            return self.by_last.get(key) or self.by_first.get(key) or toks[0]
+        full = " ".join(toks)
+        longer = self.by_last.get(toks[-1].lower())
+        if longer and len(_tokens(longer)) > len(toks) and longer.endswith(full):
+            return longer
+        return full
+
+    # ------------------------------------------------------------------ helpers
+    def _paragraph(self, pos: int) -> tuple[int, int]:
+        lo = self.text.rfind("\n", 0, pos) + 1
+        hi = self.text.find("\n", pos)
+        return lo, (len(self.text) if hi < 0 else hi)
+
+    def _sentence_ends(self, lo: int, hi: int) -> list[int]:
+        """Offsets just after each sentence-ending mark in text[lo:hi], outside quotes."""
+        out = []
+        for m in _SENT_END_CANDIDATE.finditer(self.text, lo, min(len(self.text), hi + 3)):
+            if m.start() >= hi:
+                break
+            if m.group() == ".":
+                w = _WORD_BEFORE.search(self.text, max(lo, m.start() - 20), m.start())
+                word = w.group(1) if w else ""
+                if (len(word) == 1 and word.isupper()) or "." in word or word.lower() in _ABBREVIATIONS:
+                    continue
+            if not self._inside_quote(m.start()):
+                out.append(m.end())
+        return out
+
+    def _sentence_start(self, lo: int, pos: int) -> int:
+        """Start of the sentence holding ``pos``, not looking before ``lo``."""
+        ends = self._sentence_ends(lo, pos)
+        return ends[-1] if ends else lo
+
+    def _inside_quote(self, pos: int) -> bool:
+        for a, b in self.spans:
+            if a <= pos < b:
+                return True
+            if a > pos:
+                break
+        return False
+
+    def _make(self, np: str, start: int, pronoun: bool = False) -> Attribution:
+        raw = np.rstrip(" ,")
+        last = raw.rsplit(None, 1)[-1] if raw.strip() else ""
+        if raw.endswith(".") and len(last) > 2 and "." not in last[:-1] and last[:-1].lower() not in _ABBREVIATIONS:
+            raw = raw[:-1]
+        end = start + len(raw)
+        lead = len(raw) - len(raw.lstrip())
+        start += lead
+        raw = raw.strip()
+        if pronoun or raw.lower() in _PRONOUNS:
+            return Attribution(self._resolve_pronoun(raw, start), start, end, True)
+        name = self.canonical(raw)
+        if name is None:
+            return _NONE
+        return Attribution(name, start, end)
+
+    def _resolve_pronoun(self, pron: str, pos: int) -> str | None:
+        if pron.lower() not in ("he", "she", "i"):
+            return None
+        for k in sorted(self.memo, reverse=True):
+            a = self.memo[k]
+            if k in self.dropped or a.start is None or a.start >= pos:
+                continue
+            if a.name and not a.pronoun and a.name[:1].isupper():
+                return a.name
+            if a.pronoun and a.name:
+                return a.name
+        # the nearest multi-word name before the pronoun
+        lo = max(0, pos - 1500)
+        best = None
+        for m in _NAME_RUN.finditer(self.text, lo, pos):
+            stripped = _strip_titles(m.group())
+            if len(_tokens(stripped)) >= 2 and not self._inside_quote(m.start()):
+                best = stripped
+        return self.canonical(best) if best else None
+
+    # ------------------------------------------------------------------ rules
+    def _subject_before(self, lo: int, verb_start: int) -> Attribution | None:
+        """The speaker named right before a speech verb: 'Kim said', 'Liu, a spokesman, told'."""
+        lo = max(lo, verb_start - 320)
+        head = self.text[lo:verb_start]
+        m = _ADVERBS.search(head, max(0, len(head) - 80))
+        if m:
+            head = head[: m.start()]
+        if not head.strip():
+            return None
+        m = _PRONOUN_AT_END.search(head)
+        if m:
+            return self._make(m.group("np"), lo + m.start("np"), pronoun=True)
+        m = _NAME_AT_END.search(head)
+        if m and _tokens(m.group("np")):
+            np = m.group("np")
+            start = lo + m.start("np")
+            # drop sentence openers glued to the name: "But Trump", "In Washington"
+            toks = _tokens(np)
+            while len(toks) > 1 and toks[0].lower().strip(".,") in _NOT_NAME:
+                start += self.text.find(toks[1], start) - start
+                toks.pop(0)
+            np = " ".join(toks)
+            if toks and toks[0].lower().strip(".,") not in _NOT_NAME:
+                tail = head[m.end("np"):]
+                if "," not in tail or not _APPOSITIVE.search(head):
+                    return self._make(np, start)
+        m = _APPOSITIVE.search(head)
+        if m:
+            np = m.group("np")
+            toks = _tokens(np)
+            start = lo + m.start("np")
+            while len(toks) > 1 and toks[0].lower().strip(".,") in _NOT_NAME:
+                start = self.text.find(toks[1], start)
+                toks.pop(0)
+            if toks and toks[0].lower().strip(".,") not in _NOT_NAME:
+                return self._make(" ".join(toks), start)
+        m = _NP_AT_END.search(head)
+        if m and _plausible_np(m.group("np")):
+            return self._make(m.group("np"), lo + m.start("np"))
+        return None
+
+    def _sentence_subject(self, start: int, pos: int) -> Attribution | None:
+        """Subject of the sentence text[start:pos], for 'X rallied supporters, saying: "..."'."""
+        seg = self.text[start:pos]
+        off = 0
+        first = re.match(r"\s*([\w’'-]+)", seg)
+        if first and first.group(1).lower() in _CLAUSE_OPENER:
+            comma = seg.find(", ")
+            if comma < 0:
+                return None
+            off = comma + 1
+        m = _PRONOUN_AT_START.match(seg, off)
+        if m:
+            return self._make(m.group("np"), start + m.start("np"), pronoun=True)
+        m = _NAME_AT_START.match(seg, off)
+        if m:
+            toks = _tokens(m.group("np"))
+            if toks and toks[0].lower().strip(".,") not in _NOT_NAME:
+                return self._make(m.group("np"), start + m.start("np"))
+        m = _NP_AT_START.match(seg, off)
+        if m and _plausible_np(m.group("np")):
+            return self._make(m.group("np"), start + m.start("np"))
+        return None
+
+    def _object_after(self, pos: int, hi: int) -> Attribution | None:
+        """The speaker named after an inverted verb: 'said Patricia Kim, a fellow'."""
+        m = _NAME_AT_START.match(self.text, pos, hi)
+        if m:
+            toks = _tokens(m.group("np"))
+            if toks and toks[0].lower().strip(".,") not in _NOT_NAME:
+                return self._make(m.group("np"), m.start("np"))
+        m = _PRONOUN_AT_START.match(self.text, pos, hi)
+        if m:
+            return self._make(m.group("np"), m.start("np"), pronoun=True)
+        m = _NP_AT_START.match(self.text, pos, hi)
+        if m and _plausible_np(m.group("np")):
+            return self._make(m.group("np"), m.start("np"))
+        return None
+
+    def _after(self, idx: int) -> Attribution | None:
+        """'X," said Y' / 'X," Y said' / 'X," she told VOA'."""
+        _, close_end = self.spans[idx]
+        lo, hi = self._paragraph(close_end)
+        nxt = self.spans[idx + 1][0] if idx + 1 < len(self.spans) else hi
+        hi = min(hi, nxt, close_end + 300)
+        seg = self.text[close_end:hi]
+        dash = _DASH_NAME.match(seg)
+        if dash:
+            toks = _tokens(dash.group("np"))
+            if toks and toks[0].lower().strip(".,") not in _NOT_NAME:
+                return self._make(dash.group("np"), close_end + dash.start("np"))
+        m = re.match(r"[\s,.;:!?—–-]*", seg)
+        off = close_end + (m.end() if m else 0)
+        # sentence end inside the segment bounds the clause
+        ends = self._sentence_ends(off, hi)
+        cl_hi = ends[0] - 1 if ends else hi
+        inv = _INVERTING.match(self.text, off, cl_hi)
+        if inv:
+            got = self._object_after(inv.end(), cl_hi)
+            if got:
+                return got
+        found = _verbs(self.text, off, min(cl_hi, off + 200))
+        vm = found[0] if found else None
+        if vm and vm.start - off <= 160:
+            got = self._subject_before(off, vm.start)
+            if got:
+                return got
+        # '"X," Toomey fumed.' / '"X," Murphy, the head of Y, tweeted': after a quotation
+        # that ends on a comma, a name followed by a verb or an appositive is the speaker
+        inner_end = self.text[max(0, close_end - 3):off]
+        if any(c in inner_end for c in ",?!"):
+            m = _NAME_COMMA_START.match(self.text, off, cl_hi)
+            if m:
+                toks = _tokens(m.group("np"))
+                if toks and toks[0].lower().strip(".,") not in _NOT_NAME:
+                    return self._make(m.group("np"), m.start("np"))
+            for pat in (_PRONOUN_AT_START, _NAME_AT_START, _NP_AT_START):
+                m = pat.match(self.text, off, cl_hi)
+                if not m:
+                    continue
+                np = m.group("np")
+                toks = _tokens(np)
+                if pat is _NAME_AT_START and (not toks or toks[0].lower().strip(".,") in _NOT_NAME):
+                    continue
+                if pat is _NP_AT_START and not _plausible_np(np):
+                    continue
+                if _NP_VERBISH.match(self.text, m.end("np"), cl_hi):
+                    return self._make(np, m.start("np"), pronoun=pat is _PRONOUN_AT_START)
+        return None
+
+    def _before(self, idx: int) -> Attribution | None:
+        """'Y said: "X' / 'said Y, "X' / 'Y called for "X"'."""
+        open_pos, _ = self.spans[idx]
+        lo, _ = self._paragraph(open_pos)
+        prev_close = self.spans[idx - 1][1] if idx > 0 else lo
+        floor = max(lo, prev_close)
+        start = self._sentence_start(floor, open_pos)
+        m = _NAME_COLON.search(self.text, max(start, open_pos - 120), open_pos)
+        if m:
+            toks = _tokens(m.group("np"))
+            if toks and toks[0].lower().strip(".,") not in _NOT_NAME:
+                return self._make(m.group("np"), m.start("np"))
+        verbs = _verbs(self.text, start, open_pos)
+        for vm in reversed(verbs):
+            word = vm.word
+            if word in ("read", "reads", "put", "puts") and vm.end < open_pos - 3:
+                continue
+            inv_end = vm.end
+            between = self.text[inv_end:open_pos]
+            if _INVERTING.fullmatch(word) and re.match(r"\s*[A-Za-z]", between):
+                got = self._object_after(inv_end, open_pos)
+                if got and got.end is not None:
+                    tail = self.text[got.end:open_pos]
+                    if len(tail) > 160 or _verbs(tail, 0, len(tail)):
+                        got = None
+                if got:
+                    return got
+            got = self._subject_before(start, vm.start)
+            if got:
+                return got
+            if _ING.match(word):
+                got = self._sentence_subject(start, vm.start)
+                if got:
+                    return got
+        return None
+
+    def _direct(self, idx: int) -> Attribution:
+        if idx in self.direct:
+            return self.direct[idx]
+        open_pos, close_end = self.spans[idx]
+        before_text = self.text[self._sentence_start(self._paragraph(open_pos)[0], open_pos):open_pos]
+        got: Attribution | None = None
+        # a quote opening its sentence is usually attributed after it
+        if not before_text.strip() or before_text.rstrip().endswith(("—", "--", "–")):
+            got = self._after(idx) or self._before(idx)
+        else:
+            got = self._before(idx) or self._after(idx)
+        self.direct[idx] = got or _NONE
+        return self.direct[idx]
+
+    def forget(self, idx: int) -> None:
+        self.dropped.add(idx)
+
+    def attribute(self, idx: int) -> Attribution:
+        """Speaker of quote ``idx`` (quotes are attributed in text order)."""
+        if idx in self.memo:
+            return self.memo[idx]
+        got = self._direct(idx)
+        if got.start is None:
+            got = self._neighbour(idx)
+        self.memo[idx] = got
+        return got
+
+    def _neighbour(self, idx: int) -> Attribution:
+        """A quote with no attribution of its own: a split or continued quotation."""
+        open_pos, close_end = self.spans[idx]
+        lo, hi = self._paragraph(open_pos)
+        # the next quote in the paragraph, attributed after itself: '"A." "B," she said.'
+        if idx + 1 < len(self.spans) and self.spans[idx + 1][0] < hi:
+            between = self.text[close_end:self.spans[idx + 1][0]]
+            if not between.strip(" ,.;:—–-"):
+                nxt = self._direct(idx + 1)
+                if nxt.start is not None:
+                    return nxt
+        # an earlier quote of the same paragraph
+        for k in range(idx - 1, -1, -1):
+            if self.spans[k][0] < lo:
+                break
+            a = self.memo.get(k)
+            if a and a.start is not None and k not in self.dropped:
+                return a
+        # a paragraph that is only quotation continues the previous speaker
+        if self.text[lo:open_pos].strip(" \t\"'“”‘’`") == "":
+            prev_hi = lo - 1
+            prev_lo = self.text.rfind("\n", 0, max(prev_hi, 0)) + 1
+            while prev_lo > 0 and not self.text[prev_lo:prev_hi].strip():
+                prev_hi = prev_lo - 1
+                prev_lo = self.text.rfind("\n", 0, max(prev_hi, 0)) + 1
+            for k in range(idx - 1, -1, -1):
+                if self.spans[k][0] < prev_lo:
+                    break
+                a = self.memo.get(k)
+                if a and a.start is not None and k not in self.dropped:
+                    return a
+            tail = self.text[prev_lo:prev_hi].rstrip()
+            if tail.endswith(":"):
+                vm = _verbs(self.text, prev_lo, prev_hi)
+                start = self._sentence_start(prev_lo, prev_hi - 1)
+                for v in reversed(vm):
+                    got = self._subject_before(start, v.start) if v.start >= start else None
+                    if got:
+                        return got
+        return _NONE
