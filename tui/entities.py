@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from tui.entity_lexicon import (
+    PLACE_SUFFIXES,
     EVENT_SUFFIXES,
     ALIASES,
     CALENDAR,
@@ -42,7 +43,7 @@ MAX_RUN = 8
 _TOKEN = re.compile(
     r"(?P<acr>(?:[A-Z]\.){2,}(?:[A-Z]\b)?)"
     r"|(?P<word>[^\W\d_][\w]*(?:[-'’&][^\W_]+)*)"
-    r"|(?P<num>\d[\d,.:/]*)"
+    r"|(?P<num>\d[\d,.:/-]*)"
     r"|(?P<punct>[^\w\s])"
 )
 _DATE = re.compile(r"\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}/\d{2,4}")
@@ -64,6 +65,7 @@ class _Tok:
     sent_start: bool
     line: int
     idx: int = 0
+    poss: bool = False  # "China’s": the run ends here
 
 
 @dataclass(slots=True)
@@ -97,12 +99,14 @@ def _tokenize_line(text: str, start: int, end: int, line: int, out: list[_Tok]) 
         kind = m.lastgroup or "punct"
         s, e = m.start(), m.end()
         t = m.group()
+        poss = False
         if kind == "word":
             # "Washington-based", "Trump's": the name is the part before the suffix.
             pm = _POSSESSIVE.search(t)
             if pm and pm.start() > 0:
                 e = s + pm.start()
                 t = t[: pm.start()]
+                poss = True
             h = t.find("-")
             if h > 0 and t[h + 1 : h + 2].islower() and t[0].isupper() and not t[h + 1 :].startswith(("de-", "da-")):
                 rest = t[h + 1 :]
@@ -110,7 +114,7 @@ def _tokenize_line(text: str, start: int, end: int, line: int, out: list[_Tok]) 
                     e = s + h
                     t = t[:h]
         cap = kind == "acr" or (kind == "word" and (t[0].isupper() or (t[:3] in ("al-", "el-") and t[3:4].isupper())))
-        out.append(_Tok(t, s, e, kind, t.casefold(), cap, prev_punct, line))
+        out.append(_Tok(t, s, e, kind, t.casefold(), cap, prev_punct, line, 0, poss))
         prev_punct = kind == "punct" and t in _SENT_END
 
 
@@ -139,7 +143,7 @@ def _place(doc: _Doc, s: str, ntok: int, strict: bool) -> tuple[str, str] | None
         return None
     if p.kind == "city":
         low = s.casefold()
-        name_like = low in doc.gaz.first_names or low in doc.gaz.surname_rank or low in COMMON_WORDS
+        name_like = low in doc.gaz.first_names or doc.gaz.surname_rank.get(low, 99_999) < 3000 or low in COMMON_WORDS
         need = CITY_TRUSTED_POP if ntok > 1 else (1_000_000 if name_like else CITY_TRUSTED_POP)
         if strict:
             need = max(need, 300_000 if ntok > 1 else 500_000)
@@ -160,7 +164,9 @@ def _known(doc: _Doc, toks: list[_Tok], strict: bool = False) -> tuple[str, str,
         return a[1], a[0], "alias"
     p = _place(doc, s, len(toks), strict)
     if p is not None:
-        return "place", p[0], p[1]
+        # The article's own spelling wins over the gazetteer's capitalisation ("Rio de Janeiro").
+        name = s if not s.isupper() and not s.islower() else p[0]
+        return "place", name, p[1]
     return None
 
 
@@ -181,9 +187,13 @@ def _runs(toks: list[_Tok]) -> list[list[_Tok]]:
         if t.cap and t.low not in CALENDAR:
             cur.append(t)
             i += 1
+            if t.poss:
+                runs.append(cur)
+                cur = []
             continue
-        if cur and t.kind == "word" and i + 1 < n and toks[i + 1].cap:
-            if t.low in NAME_PARTICLES and len(cur) < MAX_RUN:
+        nxt_cap = i + 1 < n and (toks[i + 1].cap or toks[i + 1].low == "the" and i + 2 < n and toks[i + 2].cap)
+        if cur and t.kind == "word" and nxt_cap:
+            if t.low in NAME_PARTICLES and len(cur) < MAX_RUN and toks[i + 1].cap:
                 cur.append(t)
                 i += 1
                 continue
@@ -269,16 +279,30 @@ def _resolve(doc: _Doc, seq: list[_Tok], toks: list[_Tok]) -> None:
             body = body[1:]
         _emit(doc, body, "organization")
         return
-    if len(seq) >= 3 and seq[0].low in ORG_HEADS and seq[1].low in _CONNECT:
-        _emit(doc, seq, "organization")
-        return
+    for i in range(len(seq) - 2):
+        if seq[i + 1].low in _CONNECT and (seq[i].low in ORG_HEADS or seq[i].low in ORG_SUFFIXES):
+            body = seq
+            while len(body) > 3 and (body[0].low == "the" or body[0].sent_start and body[0].low in COMMON_WORDS):
+                body = body[1:]
+            _emit(doc, body, "organization")  # "Bank of Japan", "German Marshall Fund of the United States"
+            return
+    if len(seq) >= 2 and last in PLACE_SUFFIXES:
+        head = seq[:-1]
+        kh = _known(doc, head)
+        if last in ("province", "region", "state", "county", "district", "prefecture", "oblast", "city"):
+            if kh is not None and kh[0] == "place":
+                _emit(doc, head, "place", kh[1])  # "Xinjiang Province" is Xinjiang
+                return
+        if not (head[0].sent_start and head[0].low in COMMON_WORDS):
+            _emit(doc, seq, "place")
+            return
     first = seq[0]
     drop = (
         first.low == "the"
         or first.low in CALENDAR
         or first.low in NOT_ENTITY
         or first.low in DEMONYMS
-        or (first.sent_start and first.low in COMMON_WORDS and not _is_title(first))
+        or (first.low in COMMON_WORDS and not _is_title(first) and (first.sent_start or len(seq) > 1))
     )
     if drop:
         _resolve(doc, seq[1:], toks)
@@ -314,6 +338,13 @@ def _resolve(doc: _Doc, seq: list[_Tok], toks: list[_Tok]) -> None:
                     _resolve(doc, tail, toks)
                     return
                 break
+        for cut in range(1, len(seq)):
+            tail_k = _known(doc, seq[cut:])
+            if tail_k is not None and tail_k[0] == "place" and seq[0].low not in doc.gaz.first_names:
+                if not doc.sports and seq[cut - 1].low not in ORG_SUFFIXES:
+                    _resolve(doc, seq[:cut], toks)
+                    _resolve(doc, seq[cut:], toks)
+                    return
         if doc.sports and _team_line(seq, toks) and seq[0].low not in doc.gaz.first_names:
             _emit(doc, seq, "organization")
             return
@@ -327,6 +358,15 @@ def _resolve(doc: _Doc, seq: list[_Tok], toks: list[_Tok]) -> None:
         return
     # A lone word.
     t = seq[0]
+    if "-" in t.text and t.kind == "word":
+        # "Russia-DPRK", "U.S.-China": two names joined.
+        parts = list(re.finditer(r"[^-]+", t.text))
+        known = [_known(doc, [_Tok(p.group(), t.start + p.start(), t.start + p.end(), "word", p.group().casefold(), True, False, t.line)]) for p in parts]
+        if len(parts) > 1 and all(k is not None for k in known):
+            for p, k in zip(parts, known):
+                assert k is not None
+                doc.spans.append(_Span(t.start + p.start(), t.start + p.end(), p.group(), k[0], k[1], 1, False, True, (p.group().casefold(),)))
+            return
     if t.low in COMMON_WORDS or t.low in NOT_ENTITY or len(t.text) < 2 or t.low in DEMONYMS:
         return
     nxt = toks[t.idx + 1] if t.idx + 1 < len(toks) else None
@@ -448,8 +488,11 @@ def _fold(doc: _Doc) -> list[Entity]:
         p.canon = canon_of.get(p.canon, p.canon)
     # token -> list of (position, canonical) of full names holding it
     by_token: dict[str, list[tuple[int, str]]] = {}
+    last_tokens: set[str] = set()
     for p in persons:
-        for w in p.canon.split():
+        words = p.canon.split()
+        last_tokens.add(words[-1].casefold())
+        for w in words:
             lw = w.casefold()
             if lw in NAME_PARTICLES or len(lw) < 2:
                 continue
@@ -464,14 +507,22 @@ def _fold(doc: _Doc) -> list[Entity]:
         if s.type in ("organization", "place") and s.ntok >= 2:
             acronyms.setdefault(_acronym(s.tokens), (s.type, s.canon))
 
+    teams: set[str] = set()
+    if doc.sports:
+        for s in spans:
+            if s.type is None and _team_context(doc, s):
+                teams.add(s.text.casefold())
     for s in spans:
         if s.type == "person" and s.ntok >= 2:
             continue
         if s.ntok > 2 and s.type is not None:
             continue
+        if s.type is None and s.text.casefold() in teams and s.text.casefold() not in by_token:
+            s.type = "organization"
+            continue
         key = s.text.casefold()
         cands = by_token.get(key)
-        if cands and (s.type is None or s.type == "person" or not s.confident or s.caps):
+        if cands and (s.type is None or s.type == "person" or not s.confident or s.caps or key in last_tokens):
             s.type, s.canon = "person", _nearest(cands, s.start)
             if s.canon == "":
                 s.type = "drop"
@@ -542,11 +593,47 @@ def _guess_lone(doc: _Doc, s: _Span) -> str | None:
         p = gaz.places.get(low)
         if p is not None:
             return "organization" if doc.sports and p.kind in ("city", "state") and pword != "in" else "place"
+    if pword.casefold() in ("in", "near") and not pword[:1].isupper() and low not in gaz.first_names:
+        return "place"
     if doc.sports:
-        return "organization"
+        if nw == "(":
+            return "person"
+        if pword == "at":
+            return "place"
+        if _team_context(doc, s) or low.endswith("shire"):
+            return "organization"
+        return "person"
     if low in gaz.first_names or low in gaz.surname_rank:
         return "person"
     return "organization" if s.text.isupper() else None
+
+
+def _team_context(doc: _Doc, s: _Span) -> bool:
+    """A name in a results line or set against another side ("beat", "v", "against")."""
+    text = doc.text
+    after = text[s.end : s.end + 12].lstrip(" ")
+    before = text[max(0, s.start - 12) : s.start].rstrip(" ")
+    pw = re.search(r"[\w']+$", before)
+    nw = re.match(r"[\w']+", after)
+    words = ("v", "vs", "beat", "against", "beating", "drew", "lost", "and")
+    return (
+        _score_next(after)
+        or _score_prev(before)
+        or (pw is not None and pw.group() in words[:5])
+        or (nw is not None and nw.group() in ("v", "vs", "beat", "drew", "lost", "won", "defeated", "beating"))
+    )
+
+
+_SCORE_AFTER = re.compile(r"\d")
+_SCORE_BEFORE = re.compile(r"\d$")
+
+
+def _score_next(after: str) -> bool:
+    return bool(_SCORE_AFTER.match(after))
+
+
+def _score_prev(before: str) -> bool:
+    return bool(_SCORE_BEFORE.search(before))
 
 
 def _dedupe(ents: list[Entity]) -> list[Entity]:

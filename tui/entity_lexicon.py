@@ -57,14 +57,15 @@ TITLES: Final[frozenset[str]] = frozenset(
     adm commander cmdr marshal chairman chairwoman chairperson ceo chief director ambassador envoy
     spokesman spokeswoman spokesperson coach manager striker midfielder defender goalkeeper skipper
     inspector detective officer superintendent commissioner deputy leader president-elect
-    dictator strongman rev reverend father brother sister saint st""".split()
+    dictator strongman rev reverend father brother sister saint st adviser advisor aide negotiator
+    counsel attorney lawyer prosecutor economist analyst researcher fellow scholar professor""".split()
 )
 
 # Words that only sharpen a following title ("Foreign Minister", "Prime Minister").
 TITLE_MODIFIERS: Final[frozenset[str]] = frozenset(
     """prime foreign defence defense finance interior economy trade justice health education deputy vice
     acting former first chief senior junior state assistant attorney secretary-general secretary
-    general under opposition party""".split()
+    general under opposition party national security special senior""".split()
 )
 
 # A run whose last word is one of these names an organisation.
@@ -81,6 +82,13 @@ ORG_SUFFIXES: Final[frozenset[str]] = frozenset(
     college academy hospital museum court tribunal police brigade brigades mission alliance coalition
     league bureau cabinet secretariat enterprises ventures investments insurance financial communications
     media studios records airlines railways railway rail mining steel chemicals foods brewery motors""".split()
+)
+
+# A run ending in one of these is a place ("Seoul Railway Station", "Xinjiang Province").
+PLACE_SUFFIXES: Final[frozenset[str]] = frozenset(
+    """station airport palace square street road avenue bridge river lake island islands mountain
+    mountains valley bay sea ocean coast peninsula strait gulf park stadium province region county
+    district prefecture oblast canal desert plateau heights hills beach harbour harbor port""".split()
 )
 
 # A run starting with one of these followed by "of"/"for" names an organisation ("Bank of Japan").
