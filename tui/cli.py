@@ -54,7 +54,7 @@ def _print_extract_listing(rec: dict, out) -> None:
 
 
 def _cmd_cluster(args: argparse.Namespace) -> int:
-    from tui.cluster import ClusterSettings, canonical, cluster
+    from tui.cluster import canonical, cluster
     from tui.pages import parse_page
     from tui.sources import iter_article_paths
     from tui.textio import UnreadableError, decode_bytes
@@ -69,7 +69,7 @@ def _cmd_cluster(args: argparse.Namespace) -> int:
             status = 1
             continue
         items.append((str(p), parse_page(text, name=str(p)).body))
-    settings = ClusterSettings()
+    settings = _load_config(args).cluster_settings()
     bodies = dict(items)
     groups = cluster(items, settings)
     stories = [{"articles": g, "canonical": canonical([(k, bodies[k]) for k in g])} for g in groups]
@@ -85,12 +85,99 @@ def _cmd_cluster(args: argparse.Namespace) -> int:
     return status
 
 
+def _load_config(args: argparse.Namespace):
+    from tui.config import load_config, user_config_path
+
+    return load_config(user_config_path(args.config))
+
+
+def _open_store(cfg):
+    from tui.store import Store
+
+    return Store(cfg.store_path())
+
+
+class _Bar:
+    """A one-line progress bar on a terminal; silent otherwise."""
+
+    def __init__(self, stream, label: str) -> None:
+        self.stream = stream
+        self.label = label
+        self.on = stream.isatty()
+        self._last = 0.0
+
+    def __call__(self, p) -> None:
+        import time
+
+        if not self.on or not p.total:
+            return
+        now = time.monotonic()
+        if p.done < p.total and now - self._last < 0.1:
+            return
+        self._last = now
+        width = 30
+        fill = int(width * p.done / p.total)
+        self.stream.write(f"\r{self.label} [{'#' * fill}{'.' * (width - fill)}] {p.done}/{p.total}")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.on:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from tui.importer import Importer
+
+    cfg = _load_config(args)
+    missing = [p for p in args.paths if not Path(p).exists()]
+    for p in missing:
+        print(f"newsreader: {p}: no such file or folder", file=sys.stderr)
+    paths = [p for p in args.paths if Path(p).exists()]
+    with _open_store(cfg) as store:
+        bar = _Bar(sys.stderr, "importing")
+        importer = Importer(store, cfg.cluster_settings(), max_bytes=cfg.get("limits.max_article_bytes"))
+        try:
+            summary = importer.import_paths(paths, progress=bar, workers=args.workers)
+        finally:
+            bar.close()
+    print(summary.line() + f" in {summary.seconds:.1f} s")
+    for s in summary.skipped:
+        print(f"  skipped {s.source}: {s.reason}")
+    return 1 if missing else 0
+
+
+def _cmd_app(args: argparse.Namespace) -> int:
+    cfg = _load_config(args)
+    if args.print_config:
+        from tui.config import effective_yaml
+
+        sys.stdout.write(effective_yaml(cfg))
+        return 0
+    if args.check_config:
+        print(f"config ok: {cfg.source or 'built-in defaults'}")
+        return 0
+    from tui.store import Store
+
+    path = cfg.store_path()
+    # Open (and migrate) once here, so a damaged store is a one-line error, not a crash inside the UI.
+    Store(path).close()
+    from tui.ui.app import NewsReaderApp
+
+    NewsReaderApp(cfg).run()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsreader",
         description="A terminal news reader: duplicate stories collapsed, quotes and entities extracted.",
     )
     parser.add_argument("--version", action="version", version=f"newsreader {__version__}")
+    parser.add_argument("--config", metavar="PATH", help="config file (default: $NEWSREADER_CONFIG, then "
+                        "$XDG_CONFIG_HOME/newsreader/config.yaml)")
+    parser.add_argument("--print-config", action="store_true", help="print the effective config and exit")
+    parser.add_argument("--check-config", action="store_true", help="check the config and exit (status 2 if bad)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("extract", help="print title, body, quotes and entities of article files")
@@ -98,6 +185,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-clean", action="store_true", help="analyse the file text as is (offsets into the file)")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(func=_cmd_extract)
+
+    p = sub.add_parser("import", help="store article files and folders (recursively)")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--workers", type=int, default=None, help="analysis processes (default: by size)")
+    p.set_defaults(func=_cmd_import)
 
     p = sub.add_parser("cluster", help="group article files into stories")
     p.add_argument("--json", action="store_true", help="one JSON object (eval/CONTRACT.md)")
@@ -113,11 +205,19 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 0
+    from tui.config import ConfigError
+    from tui.store import StoreError
+
     try:
+        if args.command is None:
+            return _cmd_app(args)
         return int(args.func(args) or 0)
+    except ConfigError as exc:
+        print(f"newsreader: {exc}", file=sys.stderr)
+        return 2
+    except StoreError as exc:
+        print(f"newsreader: {exc}", file=sys.stderr)
+        return 3
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -1,0 +1,236 @@
+"""Import: files (and fetched pages) into the store, analysed and clustered.
+
+The pipeline is sources -> decode -> clean -> entities/quotes -> fingerprint ->
+store -> story placement. Everything up to the fingerprint is pure and runs in
+worker processes for large imports; only this process writes the store, in
+short batched transactions, so an interrupted import keeps every committed
+article and the next run resumes where it stopped (unchanged files are skipped
+by content hash). A bad file is skipped with a reason; the rest imports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+from tui import cluster as clu
+from tui.analysis import analyze_page
+from tui.pages import parse_page
+from tui.records import Entity, Page, Quote
+from tui.sources import iter_article_paths
+from tui.stories import place_article
+from tui.store import Store
+from tui.textio import MAX_ARTICLE_BYTES, UnreadableError, decode_bytes
+
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+
+
+@dataclass(slots=True)
+class Prepared:
+    """An article analysed and ready to store."""
+
+    source: str
+    content_hash: str
+    page: Page
+    quotes: list[Quote]
+    entities: list[Entity]
+    fingerprint: bytes
+    keys: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    source: str
+    reason: str
+
+
+@dataclass(slots=True)
+class ImportSummary:
+    """What an import did, for the one-line report and the tests."""
+
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        return (f"imported {self.imported}, updated {self.updated}, unchanged {self.unchanged}, "
+                f"skipped {len(self.skipped)}")
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    done: int
+    total: int
+    source: str
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def parse_document(data: bytes, source: str, *, html: bool, max_bytes: int = MAX_ARTICLE_BYTES) -> Page:
+    """Bytes of a saved page into a cleaned Page (raises UnreadableError)."""
+    if html:
+        try:
+            from tui.htmlpage import parse_html
+        except ImportError:  # pragma: no cover - the module ships with the package
+            raise UnreadableError("HTML import is not available") from None
+        if len(data) > max_bytes:
+            raise UnreadableError(f"too large ({len(data):,} bytes; limit {max_bytes:,})")
+        page = parse_html(data, None)
+    else:
+        page = parse_page(decode_bytes(data, max_bytes=max_bytes), name=source)
+    if not page.body.strip():
+        raise UnreadableError("no article text found")
+    return page
+
+
+def prepare_page(source: str, digest: str, page: Page, settings: clu.ClusterSettings) -> Prepared:
+    """Analyse a cleaned page and fingerprint it (pure; safe in a worker process)."""
+    analysis = analyze_page(page)
+    fp = clu.fingerprint(page.body, settings)
+    return Prepared(source, digest, page, analysis.quotes, analysis.entities, fp.to_bytes(), tuple(fp.keys))
+
+
+def prepare_bytes(source: str, data: bytes, html: bool, settings: clu.ClusterSettings,
+                  max_bytes: int = MAX_ARTICLE_BYTES) -> Prepared | Skipped:
+    try:
+        page = parse_document(data, source, html=html, max_bytes=max_bytes)
+        return prepare_page(source, content_hash(data), page, settings)
+    except UnreadableError as exc:
+        return Skipped(source, str(exc))
+    except RecursionError:
+        return Skipped(source, "too deeply nested to analyse")
+
+
+def _prepare_job(job: tuple[str, bytes, bool, clu.ClusterSettings, int]) -> Prepared | Skipped:
+    return prepare_bytes(*job)
+
+
+class Importer:
+    """Writes prepared articles into a store and places them into stories."""
+
+    def __init__(self, store: Store, settings: clu.ClusterSettings | None = None,
+                 *, max_bytes: int = MAX_ARTICLE_BYTES, batch_seconds: float = 0.5) -> None:
+        self.store = store
+        self.settings = settings or clu.ClusterSettings()
+        self.max_bytes = max_bytes
+        self.batch_seconds = batch_seconds
+
+    def store_prepared(self, prep: Prepared, *, feed_id: int | None = None, full_text: bool = False) -> bool:
+        """Write one prepared article inside the caller's transaction; True if it was new."""
+        aid, new = self.store.put_article(prep.source, prep.content_hash, prep.page, prep.quotes, prep.entities,
+                                          feed_id=feed_id, full_text=full_text)
+        self.store.put_fingerprint(aid, prep.fingerprint, prep.keys)
+        place_article(self.store, aid, clu.Fingerprint.from_bytes(prep.fingerprint), self.settings)
+        return new
+
+    def import_page(self, source: str, page: Page, digest: str, *, feed_id: int | None = None,
+                    full_text: bool = False) -> str:
+        """Store one page from a feed or fetch: 'imported', 'updated' or 'unchanged'."""
+        known = self.store.article_hash(source)
+        if known and known[1] == digest:
+            return "unchanged"
+        prep = prepare_page(source, digest, page, self.settings)
+        with self.store.conn:
+            new = self.store_prepared(prep, feed_id=feed_id, full_text=full_text)
+        return "imported" if new else "updated"
+
+    def import_paths(self, paths: Sequence[str | os.PathLike[str]], *,
+                     progress: Callable[[Progress], None] | None = None,
+                     workers: int | None = None) -> ImportSummary:
+        """Import files and folders (recursively); see the module docstring."""
+        started = time.perf_counter()
+        summary = ImportSummary()
+        files = list(iter_article_paths(paths))
+        known = self.store.known_hashes()
+        total = len(files)
+        jobs: list[tuple[str, bytes, bool, clu.ClusterSettings, int]] = []
+        done = 0
+        for p in files:
+            source = str(p.resolve()) if p.exists() else str(p)
+            try:
+                if p.stat().st_size > self.max_bytes:
+                    raise UnreadableError(f"too large ({p.stat().st_size:,} bytes; limit {self.max_bytes:,})")
+                data = p.read_bytes()
+            except UnreadableError as exc:
+                summary.skipped.append(Skipped(str(p), str(exc)))
+                done += 1
+                continue
+            except OSError as exc:
+                summary.skipped.append(Skipped(str(p), exc.strerror or str(exc)))
+                done += 1
+                continue
+            if known.get(source) == content_hash(data):
+                summary.unchanged += 1
+                done += 1
+                continue
+            jobs.append((source, data, p.suffix.lower() in HTML_SUFFIXES, self.settings, self.max_bytes))
+        if progress:
+            progress(Progress(done, total, ""))
+        if workers is None:
+            workers = min(os.cpu_count() or 1, 4) if len(jobs) >= 200 else 0
+        for result in self._prepare_all(jobs, workers):
+            done += 1
+            if isinstance(result, Skipped):
+                summary.skipped.append(Skipped(_display_source(result.source, files), result.reason))
+            else:
+                self._write(result, summary)
+            if progress:
+                progress(Progress(done, total, result.source))
+        self._commit()
+        summary.seconds = time.perf_counter() - started
+        return summary
+
+    # Writes are grouped into short transactions: fast, and a kill loses at most one batch.
+    _batch_started: float | None = None
+
+    def _write(self, prep: Prepared, summary: ImportSummary) -> None:
+        conn = self.store.conn
+        if self._batch_started is None:
+            conn.execute("BEGIN IMMEDIATE")
+            self._batch_started = time.monotonic()
+        try:
+            new = self.store_prepared(prep)
+        except Exception:
+            conn.rollback()
+            self._batch_started = None
+            raise
+        if new:
+            summary.imported += 1
+        else:
+            summary.updated += 1
+        if time.monotonic() - self._batch_started >= self.batch_seconds:
+            self._commit()
+
+    def _commit(self) -> None:
+        if self._batch_started is not None:
+            self.store.conn.commit()
+            self._batch_started = None
+
+    def _prepare_all(self, jobs: list, workers: int) -> Iterator[Prepared | Skipped]:
+        if workers <= 1 or len(jobs) < 2:
+            for job in jobs:
+                yield _prepare_job(job)
+            return
+        ctx = get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            yield from pool.map(_prepare_job, jobs, chunksize=16)
+
+
+def _display_source(source: str, files: Iterable[Path]) -> str:
+    return source
+
+
+def import_samples(store: Store, samples_dir: Path, settings: clu.ClusterSettings | None = None,
+                   progress: Callable[[Progress], None] | None = None) -> ImportSummary:
+    """First run: fill an empty store with the bundled samples."""
+    return Importer(store, settings).import_paths([samples_dir], progress=progress, workers=0)

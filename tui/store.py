@@ -1,0 +1,657 @@
+"""The SQLite store: articles, stories, analysis results and reading state.
+
+Everything the reader shows comes from here, and everything import, refresh
+and analysis produce goes here; the UI never reads files. One ``Store`` object
+wraps one connection, so each thread opens its own. WAL lets the app read
+while an import writes, and each write is one short transaction, so a crash or
+``kill -9`` loses at most the article being written, never read/starred state.
+
+Reading state lives on articles and is summarised onto stories: a story is read
+when any of its copies is, so a copy that arrives later joins a read story
+without making it unread, and rebuilding stories never loses what was read.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from tui.records import Entity, Page, Quote
+
+SCHEMA_VERSION = 1
+APPLICATION_ID = 0x4E575352  # "NWSR": tells our database from a foreign SQLite file
+
+_MIGRATIONS: tuple[str, ...] = (
+    # 1: the first schema.
+    """
+    CREATE TABLE feeds(
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        name TEXT,
+        tags TEXT NOT NULL DEFAULT '[]',
+        etag TEXT,
+        last_modified TEXT,
+        last_status TEXT,
+        last_checked REAL
+    );
+    CREATE TABLE articles(
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL UNIQUE,
+        content_hash TEXT NOT NULL,
+        title TEXT,
+        outlet TEXT,
+        published TEXT,
+        url TEXT,
+        body TEXT NOT NULL,
+        captions TEXT NOT NULL DEFAULT '[]',
+        length INTEGER NOT NULL,
+        full_text INTEGER NOT NULL DEFAULT 0,
+        feed_id INTEGER REFERENCES feeds(id) ON DELETE SET NULL,
+        story_id INTEGER,
+        imported_at REAL NOT NULL,
+        updated_at REAL NOT NULL,
+        read INTEGER NOT NULL DEFAULT 0,
+        starred INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX articles_story ON articles(story_id);
+    CREATE TABLE stories(
+        id INTEGER PRIMARY KEY,
+        canonical_id INTEGER,
+        title TEXT,
+        published TEXT,
+        n_articles INTEGER NOT NULL DEFAULT 0,
+        outlets TEXT NOT NULL DEFAULT '',
+        read INTEGER NOT NULL DEFAULT 0,
+        starred INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX stories_order ON stories(published DESC, id DESC);
+    CREATE TABLE quotes(
+        id INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        speaker TEXT,
+        speaker_start INTEGER,
+        speaker_end INTEGER
+    );
+    CREATE INDEX quotes_article ON quotes(article_id);
+    CREATE INDEX quotes_speaker ON quotes(speaker);
+    CREATE TABLE entities(
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        type TEXT NOT NULL,
+        UNIQUE(type, name)
+    );
+    CREATE TABLE article_entities(
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        entity_id INTEGER NOT NULL REFERENCES entities(id),
+        mentions INTEGER NOT NULL,
+        spans TEXT NOT NULL,
+        PRIMARY KEY(article_id, entity_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX article_entities_entity ON article_entities(entity_id);
+    CREATE TABLE fingerprints(
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        data BLOB NOT NULL
+    );
+    CREATE TABLE cluster_keys(
+        key INTEGER NOT NULL,
+        article_id INTEGER NOT NULL
+    );
+    CREATE INDEX cluster_keys_key ON cluster_keys(key);
+    CREATE INDEX cluster_keys_article ON cluster_keys(article_id);
+    CREATE TABLE story_overrides(
+        kind TEXT NOT NULL CHECK(kind IN ('split', 'merge')),
+        a TEXT NOT NULL,
+        b TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY(kind, a, b)
+    );
+    CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, body, content='articles', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
+    END;
+    CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, body)
+        VALUES ('delete', old.id, old.title, old.body);
+    END;
+    CREATE TRIGGER articles_au AFTER UPDATE OF title, body ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, body)
+        VALUES ('delete', old.id, old.title, old.body);
+        INSERT INTO articles_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
+    END;
+    """,
+)
+
+
+class StoreError(Exception):
+    """The store cannot be opened or used; the message says why and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRow:
+    """What one line of the story list shows."""
+
+    id: int
+    title: str
+    published: str | None
+    n_articles: int
+    outlets: str
+    read: bool
+    starred: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleInfo:
+    """One version of a story, without its body."""
+
+    id: int
+    source: str
+    title: str
+    outlet: str | None
+    published: str | None
+    length: int
+    url: str | None
+    full_text: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleText:
+    """One version with its body, for the full-text pane."""
+
+    info: ArticleInfo
+    body: str
+    captions: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteRow:
+    """A stored quote with the article it came from."""
+
+    article_id: int
+    story_id: int | None
+    text: str
+    start: int
+    end: int
+    speaker: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRow:
+    """An entity with how often a story (or the store) mentions it."""
+
+    id: int
+    name: str
+    type: str
+    mentions: int
+
+
+def default_store_path(data_dir: Path) -> Path:
+    return data_dir / "newsreader.db"
+
+
+class Store:
+    """One connection to the store; open one per thread."""
+
+    def __init__(self, path: Path | str, *, readonly: bool = False) -> None:
+        self.path = Path(path)
+        self._conn = self._connect(readonly)
+        if not readonly:
+            self._migrate()
+        else:
+            self._check_version()
+
+    # -- opening -----------------------------------------------------------
+
+    def _connect(self, readonly: bool) -> sqlite3.Connection:
+        if self.path.exists() and self.path.is_file():
+            with self.path.open("rb") as fh:
+                head = fh.read(16)
+            if head and not head.startswith(b"SQLite format 3\x00"):
+                raise StoreError(
+                    f"{self.path}: not a newsreader store (not an SQLite database); "
+                    "move it away and run 'newsreader --rebuild' to rebuild from your sources"
+                )
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            if readonly:
+                conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30, check_same_thread=False)
+            else:
+                conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+            conn.execute("PRAGMA busy_timeout=30000")
+            if not readonly:
+                conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA cache_size=-32000")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"{self.path}: cannot open the store ({exc}); move it away and run "
+                "'newsreader --rebuild' to rebuild from your sources"
+            ) from None
+        return conn
+
+    def _check_version(self) -> int:
+        try:
+            app_id = self._conn.execute("PRAGMA application_id").fetchone()[0]
+            version = self._conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = self._conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"{self.path}: the store is damaged ({exc}); move it away and run "
+                "'newsreader --rebuild' to rebuild from your sources"
+            ) from None
+        if tables and app_id != APPLICATION_ID:
+            raise StoreError(
+                f"{self.path}: this SQLite file is not a newsreader store; it was left untouched"
+            )
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: store schema {version} is newer than this newsreader ({SCHEMA_VERSION}); upgrade newsreader"
+            )
+        return version
+
+    def _migrate(self) -> None:
+        version = self._check_version()
+        for target in range(version + 1, len(_MIGRATIONS) + 1):
+            try:
+                with self._conn:
+                    self._conn.executescript("BEGIN;" + _MIGRATIONS[target - 1] + f";PRAGMA user_version={target};"
+                                             f"PRAGMA application_id={APPLICATION_ID};COMMIT;")
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(f"{self.path}: migration to schema {target} failed: {exc}") from None
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self._conn
+
+    def transaction(self) -> sqlite3.Connection:
+        """``with store.transaction():`` groups writes into one atomic commit."""
+        return self._conn
+
+    def integrity_ok(self) -> bool:
+        return self._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+    # -- articles ------------------------------------------------------------
+
+    def article_hash(self, source: str) -> tuple[int, str] | None:
+        row = self._conn.execute("SELECT id, content_hash FROM articles WHERE source=?", (source,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def known_hashes(self) -> dict[str, str]:
+        """Every stored source with its content hash (for deciding what changed)."""
+        return dict(self._conn.execute("SELECT source, content_hash FROM articles"))
+
+    def put_article(
+        self,
+        source: str,
+        content_hash: str,
+        page: Page,
+        quotes: Sequence[Quote],
+        entities: Sequence[Entity],
+        *,
+        feed_id: int | None = None,
+        full_text: bool = False,
+    ) -> tuple[int, bool]:
+        """Insert or replace one article and its analysis; return (id, was_new).
+
+        The caller owns the transaction. A replaced article keeps its id and its
+        read/starred marks; its analysis rows are rewritten.
+        """
+        now = time.time()
+        captions = json.dumps(page.captions, ensure_ascii=False)
+        title = page.title or _first_words(page.body)
+        cur = self._conn.execute("SELECT id FROM articles WHERE source=?", (source,)).fetchone()
+        if cur is None:
+            c = self._conn.execute(
+                "INSERT INTO articles(source, content_hash, title, outlet, published, url, body, captions,"
+                " length, full_text, feed_id, imported_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (source, content_hash, title, page.source, page.published, page.url, page.body, captions,
+                 len(page.body), int(full_text), feed_id, now, now),
+            )
+            article_id = int(c.lastrowid or 0)
+            new = True
+        else:
+            article_id = int(cur[0])
+            self._conn.execute(
+                "UPDATE articles SET content_hash=?, title=?, outlet=?, published=?, url=?, body=?, captions=?,"
+                " length=?, full_text=?, feed_id=COALESCE(?, feed_id), updated_at=? WHERE id=?",
+                (content_hash, title, page.source, page.published, page.url, page.body, captions,
+                 len(page.body), int(full_text), feed_id, now, article_id),
+            )
+            self._conn.execute("DELETE FROM quotes WHERE article_id=?", (article_id,))
+            self._conn.execute("DELETE FROM article_entities WHERE article_id=?", (article_id,))
+            new = False
+        self._conn.executemany(
+            "INSERT INTO quotes(article_id, start, end, text, speaker, speaker_start, speaker_end)"
+            " VALUES (?,?,?,?,?,?,?)",
+            [(article_id, q.start, q.end, q.text, q.speaker, q.speaker_start, q.speaker_end) for q in quotes],
+        )
+        rows = []
+        for ent in entities:
+            eid = self._entity_id(ent.name, ent.type)
+            spans = json.dumps([[m.start, m.end] for m in ent.mentions])
+            rows.append((article_id, eid, len(ent.mentions), spans))
+        self._conn.executemany(
+            "INSERT OR REPLACE INTO article_entities(article_id, entity_id, mentions, spans) VALUES (?,?,?,?)", rows
+        )
+        return article_id, new
+
+    def _entity_id(self, name: str, type_: str) -> int:
+        row = self._conn.execute("SELECT id FROM entities WHERE type=? AND name=?", (type_, name)).fetchone()
+        if row:
+            return int(row[0])
+        return int(self._conn.execute("INSERT INTO entities(name, type) VALUES (?,?)", (name, type_)).lastrowid or 0)
+
+    def article_count(self) -> int:
+        return int(self._conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def story_count(self) -> int:
+        return int(self._conn.execute("SELECT count(*) FROM stories WHERE n_articles > 0").fetchone()[0])
+
+    def article_story(self, article_id: int) -> int | None:
+        row = self._conn.execute("SELECT story_id FROM articles WHERE id=?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def article_source(self, article_id: int) -> str | None:
+        row = self._conn.execute("SELECT source FROM articles WHERE id=?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def article_bodies(self, ids: Iterable[int]) -> dict[int, str]:
+        ids = list(ids)
+        out: dict[int, str] = {}
+        for chunk in _chunks(ids, 500):
+            q = f"SELECT id, body FROM articles WHERE id IN ({','.join('?' * len(chunk))})"
+            out.update(self._conn.execute(q, chunk))
+        return out
+
+    # -- clustering index ------------------------------------------------------
+
+    def put_fingerprint(self, article_id: int, data: bytes, keys: Sequence[int]) -> None:
+        self._conn.execute("INSERT OR REPLACE INTO fingerprints(article_id, data) VALUES (?,?)", (article_id, data))
+        self._conn.execute("DELETE FROM cluster_keys WHERE article_id=?", (article_id,))
+        self._conn.executemany(
+            "INSERT INTO cluster_keys(key, article_id) VALUES (?,?)", [(_to_i64(k), article_id) for k in keys]
+        )
+
+    def candidates(self, keys: Sequence[int], *, exclude: int, max_key_df: int, limit: int) -> list[tuple[int, int]]:
+        """Articles sharing index keys with a new one, as (article_id, shared keys), most shared first.
+
+        Keys held by more than ``max_key_df`` articles are boilerplate that many
+        unrelated articles share; they are not evidence and are skipped.
+        """
+        if not keys:
+            return []
+        keys64 = [_to_i64(k) for k in set(keys)]
+        counts: dict[int, int] = {}
+        for chunk in _chunks(keys64, 400):
+            marks = ",".join("?" * len(chunk))
+            common = [k for k, n in self._conn.execute(
+                f"SELECT key, count(*) FROM cluster_keys WHERE key IN ({marks}) GROUP BY key", chunk) if n <= max_key_df]
+            if not common:
+                continue
+            marks = ",".join("?" * len(common))
+            for (aid,) in self._conn.execute(f"SELECT article_id FROM cluster_keys WHERE key IN ({marks})", common):
+                if aid != exclude:
+                    counts[aid] = counts.get(aid, 0) + 1
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        return ranked[:limit]
+
+    def fingerprints(self, ids: Sequence[int]) -> dict[int, bytes]:
+        out: dict[int, bytes] = {}
+        for chunk in _chunks(list(ids), 500):
+            q = f"SELECT article_id, data FROM fingerprints WHERE article_id IN ({','.join('?' * len(chunk))})"
+            out.update(self._conn.execute(q, chunk))
+        return out
+
+    def all_fingerprints(self) -> Iterable[tuple[int, bytes]]:
+        return self._conn.execute("SELECT article_id, data FROM fingerprints ORDER BY article_id")
+
+    # -- stories ---------------------------------------------------------------
+
+    def new_story(self) -> int:
+        return int(self._conn.execute("INSERT INTO stories(n_articles) VALUES (0)").lastrowid or 0)
+
+    def set_article_story(self, article_id: int, story_id: int) -> None:
+        self._conn.execute("UPDATE articles SET story_id=? WHERE id=?", (story_id, article_id))
+
+    def story_members(self, story_id: int) -> list[int]:
+        return [r[0] for r in self._conn.execute("SELECT id FROM articles WHERE story_id=? ORDER BY id", (story_id,))]
+
+    def refresh_story(self, story_id: int, canonical_id: int | None) -> None:
+        """Recompute a story's summary row from its articles."""
+        rows = self._conn.execute(
+            "SELECT id, title, outlet, published, read, starred, imported_at FROM articles WHERE story_id=?",
+            (story_id,),
+        ).fetchall()
+        if not rows:
+            self._conn.execute("DELETE FROM stories WHERE id=?", (story_id,))
+            return
+        by_id = {r[0]: r for r in rows}
+        canon = by_id.get(canonical_id) if canonical_id is not None else None
+        if canon is None:
+            canon = max(rows, key=lambda r: r[0])
+        outlets: list[str] = []
+        for r in sorted(rows, key=lambda r: (r[0] != canon[0], r[0])):
+            if r[2] and r[2] not in outlets:
+                outlets.append(r[2])
+        dates = [r[3] for r in rows if r[3]]
+        published = min(dates) if dates else time.strftime("%Y-%m-%d", time.gmtime(min(r[6] for r in rows)))
+        self._conn.execute(
+            "UPDATE stories SET canonical_id=?, title=?, published=?, n_articles=?, outlets=?, read=?, starred=?"
+            " WHERE id=?",
+            (canon[0], canon[1], published, len(rows), ", ".join(outlets),
+             int(any(r[4] for r in rows)), int(any(r[5] for r in rows)), story_id),
+        )
+
+    def clear_stories(self) -> None:
+        self._conn.execute("UPDATE articles SET story_id=NULL")
+        self._conn.execute("DELETE FROM stories")
+
+    def overrides(self) -> list[tuple[str, str, str]]:
+        return [tuple(r) for r in self._conn.execute("SELECT kind, a, b FROM story_overrides")]  # type: ignore[misc]
+
+    def add_override(self, kind: str, a: str, b: str = "") -> None:
+        self._conn.execute("INSERT OR IGNORE INTO story_overrides(kind, a, b) VALUES (?,?,?)", (kind, a, b))
+
+    def remove_override(self, kind: str, a: str, b: str = "") -> None:
+        self._conn.execute("DELETE FROM story_overrides WHERE kind=? AND a=? AND b=?", (kind, a, b))
+
+    def article_ids_by_source(self, sources: Iterable[str]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for chunk in _chunks(list(sources), 500):
+            q = f"SELECT source, id FROM articles WHERE source IN ({','.join('?' * len(chunk))})"
+            out.update(self._conn.execute(q, chunk))
+        return out
+
+    # -- reading (the UI's side) ----------------------------------------------
+
+    def story_order(self) -> list[int]:
+        """Every story id, newest first."""
+        return [r[0] for r in self._conn.execute(
+            "SELECT id FROM stories WHERE n_articles > 0 ORDER BY published DESC, id DESC")]
+
+    def story_rows(self, ids: Sequence[int]) -> dict[int, StoryRow]:
+        out: dict[int, StoryRow] = {}
+        for chunk in _chunks(list(ids), 500):
+            q = ("SELECT id, title, published, n_articles, outlets, read, starred FROM stories"
+                 f" WHERE id IN ({','.join('?' * len(chunk))})")
+            for r in self._conn.execute(q, chunk):
+                out[r[0]] = StoryRow(r[0], r[1] or "(untitled)", r[2], r[3], r[4] or "", bool(r[5]), bool(r[6]))
+        return out
+
+    def story(self, story_id: int) -> StoryRow | None:
+        return self.story_rows([story_id]).get(story_id)
+
+    def story_canonical(self, story_id: int) -> int | None:
+        row = self._conn.execute("SELECT canonical_id FROM stories WHERE id=?", (story_id,)).fetchone()
+        return row[0] if row else None
+
+    def story_versions(self, story_id: int) -> list[ArticleInfo]:
+        """Every copy of a story, the canonical one first."""
+        canon = self.story_canonical(story_id)
+        rows = self._conn.execute(
+            "SELECT id, source, title, outlet, published, length, url, full_text FROM articles WHERE story_id=?",
+            (story_id,),
+        ).fetchall()
+        infos = [ArticleInfo(r[0], r[1], r[2] or "", r[3], r[4], r[5], r[6], bool(r[7])) for r in rows]
+        infos.sort(key=lambda a: (a.id != canon, -a.length, a.id))
+        return infos
+
+    def article_text(self, article_id: int) -> ArticleText | None:
+        r = self._conn.execute(
+            "SELECT id, source, title, outlet, published, length, url, full_text, body, captions"
+            " FROM articles WHERE id=?", (article_id,)).fetchone()
+        if r is None:
+            return None
+        info = ArticleInfo(r[0], r[1], r[2] or "", r[3], r[4], r[5], r[6], bool(r[7]))
+        try:
+            captions = [str(c) for c in json.loads(r[9])]
+        except (ValueError, TypeError):
+            captions = []
+        return ArticleText(info, r[8], captions)
+
+    def story_quotes(self, story_id: int) -> list[QuoteRow]:
+        rows = self._conn.execute(
+            "SELECT q.article_id, a.story_id, q.text, q.start, q.end, q.speaker FROM quotes q"
+            " JOIN articles a ON a.id = q.article_id WHERE a.story_id=? ORDER BY q.article_id, q.start",
+            (story_id,),
+        ).fetchall()
+        return [QuoteRow(*r) for r in rows]
+
+    def article_quotes(self, article_id: int) -> list[QuoteRow]:
+        rows = self._conn.execute(
+            "SELECT q.article_id, a.story_id, q.text, q.start, q.end, q.speaker FROM quotes q"
+            " JOIN articles a ON a.id = q.article_id WHERE q.article_id=? ORDER BY q.start",
+            (article_id,),
+        ).fetchall()
+        return [QuoteRow(*r) for r in rows]
+
+    def quotes_by_speaker(self, name: str, limit: int = 500) -> list[QuoteRow]:
+        rows = self._conn.execute(
+            "SELECT q.article_id, a.story_id, q.text, q.start, q.end, q.speaker FROM quotes q"
+            " JOIN articles a ON a.id = q.article_id WHERE q.speaker=? ORDER BY a.published DESC, q.article_id"
+            " LIMIT ?", (name, limit)).fetchall()
+        return [QuoteRow(*r) for r in rows]
+
+    def story_entities(self, story_id: int) -> list[EntityRow]:
+        """Entities of a story's canonical version... and every other version, counted once per story.
+
+        Mentions are taken from the version with the most of them so that five
+        copies of one sentence do not count as five mentions.
+        """
+        rows = self._conn.execute(
+            "SELECT e.id, e.name, e.type, MAX(ae.mentions) FROM article_entities ae"
+            " JOIN articles a ON a.id = ae.article_id JOIN entities e ON e.id = ae.entity_id"
+            " WHERE a.story_id=? GROUP BY e.id ORDER BY e.type, MAX(ae.mentions) DESC, e.name",
+            (story_id,),
+        ).fetchall()
+        return [EntityRow(*r) for r in rows]
+
+    def entity(self, entity_id: int) -> EntityRow | None:
+        r = self._conn.execute("SELECT id, name, type FROM entities WHERE id=?", (entity_id,)).fetchone()
+        return EntityRow(r[0], r[1], r[2], 0) if r else None
+
+    def stories_with_entity(self, entity_id: int) -> list[int]:
+        return [r[0] for r in self._conn.execute(
+            "SELECT s.id FROM stories s WHERE s.id IN (SELECT a.story_id FROM article_entities ae"
+            " JOIN articles a ON a.id = ae.article_id WHERE ae.entity_id=?)"
+            " ORDER BY s.published DESC, s.id DESC", (entity_id,))]
+
+    def search(self, text: str, limit: int = 100_000) -> list[int]:
+        """Stories whose title or body match every word of ``text`` (last word as a prefix)."""
+        query = fts_query(text)
+        if not query:
+            return []
+        try:
+            return [r[0] for r in self._conn.execute(
+                "SELECT s.id FROM stories s WHERE s.id IN (SELECT a.story_id FROM articles_fts f"
+                " JOIN articles a ON a.id = f.rowid WHERE articles_fts MATCH ?)"
+                " ORDER BY s.published DESC, s.id DESC LIMIT ?", (query, limit))]
+        except sqlite3.OperationalError:
+            return []
+
+    # -- reading state -----------------------------------------------------------
+
+    def set_read(self, story_id: int, read: bool) -> None:
+        with self._conn:
+            self._conn.execute("UPDATE articles SET read=? WHERE story_id=?", (int(read), story_id))
+            self._conn.execute("UPDATE stories SET read=? WHERE id=?", (int(read), story_id))
+
+    def set_starred(self, story_id: int, starred: bool) -> None:
+        with self._conn:
+            self._conn.execute("UPDATE articles SET starred=? WHERE story_id=?", (int(starred), story_id))
+            self._conn.execute("UPDATE stories SET starred=? WHERE id=?", (int(starred), story_id))
+
+    def data_version(self) -> int:
+        """Changes when another connection commits: lets the UI notice new stories."""
+        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+
+    # -- feeds -----------------------------------------------------------------
+
+    def add_feed(self, url: str, name: str | None = None, tags: Sequence[str] = ()) -> int:
+        with self._conn:
+            self._conn.execute(
+                "INSERT INTO feeds(url, name, tags) VALUES (?,?,?) ON CONFLICT(url) DO UPDATE SET"
+                " name=COALESCE(excluded.name, feeds.name), tags=excluded.tags",
+                (url, name, json.dumps(list(tags))),
+            )
+        return int(self._conn.execute("SELECT id FROM feeds WHERE url=?", (url,)).fetchone()[0])
+
+    def feeds(self) -> list[dict]:
+        rows = self._conn.execute(
+            "SELECT id, url, name, tags, etag, last_modified, last_status, last_checked FROM feeds ORDER BY id")
+        return [
+            {"id": r[0], "url": r[1], "name": r[2], "tags": json.loads(r[3] or "[]"), "etag": r[4],
+             "last_modified": r[5], "last_status": r[6], "last_checked": r[7]}
+            for r in rows
+        ]
+
+    def update_feed_state(self, feed_id: int, *, etag: str | None, last_modified: str | None, status: str) -> None:
+        with self._conn:
+            self._conn.execute(
+                "UPDATE feeds SET etag=?, last_modified=?, last_status=?, last_checked=? WHERE id=?",
+                (etag, last_modified, status, time.time(), feed_id),
+            )
+
+
+def fts_query(text: str) -> str:
+    """Turn what a person types into a safe FTS5 query: every word required, last one a prefix."""
+    words = [w for w in "".join(ch if ch.isalnum() else " " for ch in text).split() if w]
+    if not words:
+        return ""
+    parts = [f'"{w}"' for w in words[:-1]] + [f'"{words[-1]}"*']
+    return " ".join(parts)
+
+
+def _first_words(body: str, n: int = 12) -> str:
+    words = body.split()
+    return " ".join(words[:n]) + ("…" if len(words) > n else "")
+
+
+def _to_i64(k: int) -> int:
+    """SQLite integers are signed 64-bit; fold larger hashes into that range."""
+    k &= 0xFFFFFFFFFFFFFFFF
+    return k - (1 << 64) if k >= (1 << 63) else k
+
+
+def _chunks(seq: Sequence, n: int) -> Iterable[Sequence]:
+    for i in range(0, len(seq), n):
+        yield seq[i : i + n]

@@ -1,0 +1,465 @@
+"""The reader: story list, full text, entities and quotes, driven by keyboard.
+
+The app only reads the store and records what the person does (read, starred,
+split, merge). Import and refresh run in thread workers with their own store
+connection and report progress back through ``call_from_thread``; the list
+notices their commits through SQLite's ``data_version`` and reloads in place.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import webbrowser
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Input, ProgressBar, Static
+
+from tui import keymap as km
+from tui.config import Config
+from tui.diff import diff_versions, summary
+from tui.paths import bundled_samples
+from tui.sanitize import display_line
+from tui.store import ArticleInfo, Store
+from tui.ui.article import ArticleView
+from tui.ui.panes import EntityPane, QuotePane, merge_quotes
+from tui.ui.screens import HelpScreen, VersionsScreen
+from tui.ui.story_list import StoryList
+
+# Global action id -> the App action it runs.
+_GLOBAL_ACTIONS = {
+    "quit": "quit",
+    "help": "show_help",
+    "search": "start_search",
+    "clear_filter": "clear_filter",
+    "focus_next": "focus_next",
+    "focus_previous": "focus_previous",
+    "toggle_read": "toggle_read",
+    "toggle_starred": "toggle_starred",
+    "next_unread": "next_unread",
+    "previous_unread": "previous_unread",
+    "versions": "versions",
+    "next_version": "next_version",
+    "previous_version": "previous_version",
+    "diff": "diff",
+    "split_version": "split_version",
+    "mark_merge": "mark_merge",
+    "open_browser": "open_browser",
+    "refresh": "refresh",
+    "refresh_all": "refresh_all",
+    "toggle_sidebar": "toggle_sidebar",
+}
+
+
+def _global_bindings() -> list[Binding]:
+    out = []
+    for a in km.ACTIONS:
+        if a.context != "global":
+            continue
+        keys = ",".join(km.normalize_key(k) or k for k in a.keys)
+        out.append(Binding(keys, _GLOBAL_ACTIONS[a.name], a.description.split(":")[0], id=a.id, show=a.show))
+    return out
+
+
+class NewsReaderApp(App[None]):
+    """newsreader's Textual app."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "newsreader"
+    BINDINGS = _global_bindings()
+
+    def __init__(self, config: Config, *, store_path: Path | None = None, samples: Path | None = None) -> None:
+        super().__init__()
+        self.config = config
+        self.store_path = store_path or config.store_path()
+        self.samples_dir = samples or bundled_samples()
+        self.store = Store(self.store_path)
+        self.filter_label: str | None = None
+        self.current_story: int | None = None
+        self.versions: list[ArticleInfo] = []
+        self.version_index = 0
+        self.merge_mark: int | None = None
+        self._data_version = 0
+        self._show_timer = None
+        self._importing = False
+
+    # -- layout ------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
+                yield Input(placeholder="search stories (Enter: go to list, Esc: clear)", id="search")
+                yield Static("", id="filter-bar")
+                yield StoryList(self.store.story_rows, id="stories")
+            yield ArticleView(id="article")
+            with Vertical(id="side"):
+                yield Static(Text("Entities", style="bold"), classes="pane-title")
+                yield EntityPane(id="entities")
+                yield Static(Text("Quotes", style="bold"), classes="pane-title")
+                yield QuotePane(id="quotes")
+        with Horizontal(id="status"):
+            yield Static("", id="status-text")
+            yield ProgressBar(id="progress", show_eta=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.set_keymap(km.textual_keymap(self.config.keys))
+        theme = self.config.get("ui.theme")
+        if theme in self.available_themes:
+            self.theme = theme
+        self._apply_width(self.size.width)
+        self._data_version = self.store.data_version()
+        self.reload_stories()
+        self.query_one(StoryList).focus()
+        if self.store.article_count() == 0 and self.config.get("store.import_samples"):
+            self.import_samples()
+        self.set_interval(2.0, self._poll_store)
+
+    def on_resize(self, event) -> None:
+        self._apply_width(event.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        self.screen.set_class(width < int(self.config.get("ui.sidebar_min_width")), "narrow")
+
+    # -- the list -------------------------------------------------------------------
+
+    def reload_stories(self, ids: list[int] | None = None) -> None:
+        lst = self.query_one(StoryList)
+        keep = lst.current
+        if ids is None:
+            ids = self._filtered_ids()
+        lst.set_ids(ids, keep=keep)
+        self._update_filter_bar(len(ids))
+        if not ids:
+            lst.empty_text = "No stories match." if self.filter_label else (
+                "Importing the bundled samples…" if self._importing else
+                "No stories yet. Import some with: newsreader import PATH")
+            self.current_story = None
+            self.call_later(self.query_one(ArticleView).show_message,
+                            "Nothing to show." if not self._importing else "Importing…")
+
+    _filter_ids: list[int] | None = None
+
+    def _filtered_ids(self) -> list[int]:
+        if self._filter_query is not None:
+            kind, value = self._filter_query
+            if kind == "search":
+                return self.store.search(value)
+            if kind == "entity":
+                return self.store.stories_with_entity(int(value))
+        return self.store.story_order()
+
+    _filter_query: tuple[str, str] | None = None
+
+    def _update_filter_bar(self, n: int) -> None:
+        bar = self.query_one("#filter-bar", Static)
+        if self.filter_label:
+            bar.update(Text(f"{self.filter_label} — {n:,} stories (Esc clears)", style="bold"))
+            bar.display = True
+        else:
+            bar.update(Text(f"{n:,} stories", style="dim"))
+            bar.display = True
+
+    def _poll_store(self) -> None:
+        version = self.store.data_version()
+        if version != self._data_version:
+            self._data_version = version
+            self.reload_stories()
+            self.query_one(StoryList).invalidate()
+
+    @on(StoryList.Highlighted)
+    def _story_highlighted(self, event: StoryList.Highlighted) -> None:
+        if event.story_id is None:
+            return
+        if self._show_timer is not None:
+            self._show_timer.stop()
+        sid = event.story_id
+        self._show_timer = self.set_timer(0.03, lambda: self.show_story(sid))
+
+    @on(StoryList.Opened)
+    def _story_opened(self, event: StoryList.Opened) -> None:
+        if self.current_story != event.story_id:
+            self.show_story(event.story_id)
+        self._mark_read_on_open(event.story_id)
+        self.query_one(ArticleView).focus()
+
+    def _mark_read_on_open(self, story_id: int) -> None:
+        if not self.config.get("ui.mark_read_on_open"):
+            return
+        row = self.store.story(story_id)
+        if row is not None and not row.read:
+            self.store.set_read(story_id, True)
+            self.query_one(StoryList).invalidate(story_id)
+
+    # -- showing a story ------------------------------------------------------------
+
+    def show_story(self, story_id: int, *, version: int = 0, highlight: tuple[int, int] | None = None) -> None:
+        self.current_story = story_id
+        self.versions = self.store.story_versions(story_id)
+        if not self.versions:
+            return
+        self.version_index = max(0, min(version, len(self.versions) - 1))
+        self._show_version(highlight)
+        self.query_one(EntityPane).show_entities(self.store.story_entities(story_id))
+        quotes = merge_quotes(self.store.story_quotes(story_id), self.versions[0].id)
+        self.query_one(QuotePane).show_quotes(quotes)
+
+    def _show_version(self, highlight: tuple[int, int] | None = None) -> None:
+        art = self.store.article_text(self.versions[self.version_index].id)
+        if art is None:
+            return
+        self.call_later(self.query_one(ArticleView).show_article, art, version=self.version_index,
+                        versions=len(self.versions), show_captions=bool(self.config.get("ui.show_captions")),
+                        highlight=highlight)
+
+    # -- actions ---------------------------------------------------------------------
+
+    def action_focus_list(self) -> None:
+        self.query_one(StoryList).focus()
+
+    def action_show_help(self) -> None:
+        self.push_screen(HelpScreen(self.config.keys, self.config.source))
+
+    def action_start_search(self) -> None:
+        box = self.query_one("#search", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        text = event.value.strip()
+        if text:
+            self._filter_query = ("search", text)
+            self.filter_label = f"search: {display_line(text, 60)}"
+        else:
+            self._filter_query = None
+            self.filter_label = None
+        self.reload_stories()
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(StoryList).focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#search", Input)
+        had = self._filter_query is not None or box.display
+        self._filter_query = None
+        self.filter_label = None
+        with box.prevent(Input.Changed):
+            box.value = ""
+        box.display = False
+        if had:
+            self.reload_stories()
+        self.query_one(StoryList).focus()
+
+    @on(EntityPane.Chosen)
+    def _entity_chosen(self, event: EntityPane.Chosen) -> None:
+        ent = event.entity
+        if event.quotes:
+            quotes = self.store.quotes_by_speaker(ent.name)
+            self.query_one(QuotePane).show_quotes(quotes, title=f"All quotes of {ent.name} ({len(quotes)})")
+            return
+        self._filter_query = ("entity", str(ent.id))
+        self.filter_label = f"{ent.type}: {display_line(ent.name, 60)}"
+        self.reload_stories()
+        self.query_one(StoryList).focus()
+
+    @on(QuotePane.Jump)
+    def _quote_jump(self, event: QuotePane.Jump) -> None:
+        q = event.quote
+        if q.story_id is None:
+            return
+        if q.story_id != self.current_story:
+            self.query_one(StoryList).move_to(q.story_id)
+            self.show_story(q.story_id)
+        index = next((i for i, v in enumerate(self.versions) if v.id == q.article_id), 0)
+        self.version_index = index
+        self._show_version(highlight=(q.start, q.end))
+
+    def _current_row(self):
+        sid = self.current_story
+        return self.store.story(sid) if sid is not None else None
+
+    def action_toggle_read(self) -> None:
+        row = self._current_row()
+        if row is None:
+            return
+        self.store.set_read(row.id, not row.read)
+        self.query_one(StoryList).invalidate(row.id)
+
+    def action_toggle_starred(self) -> None:
+        row = self._current_row()
+        if row is None:
+            return
+        self.store.set_starred(row.id, not row.starred)
+        self.query_one(StoryList).invalidate(row.id)
+
+    def _jump_unread(self, step: int) -> None:
+        lst = self.query_one(StoryList)
+        ids = lst.story_ids
+        i = lst.cursor + step
+        while 0 <= i < len(ids):
+            chunk = ids[i : i + 200] if step > 0 else ids[max(0, i - 199) : i + 1]
+            rows = self.store.story_rows(chunk)
+            order = chunk if step > 0 else list(reversed(chunk))
+            for sid in order:
+                r = rows.get(sid)
+                if r is not None and not r.read:
+                    lst.move_to(sid)
+                    return
+            i += step * len(chunk)
+        self.notify("No more unread stories.", timeout=2)
+
+    def action_next_unread(self) -> None:
+        self._jump_unread(1)
+
+    def action_previous_unread(self) -> None:
+        self._jump_unread(-1)
+
+    def action_versions(self) -> None:
+        if not self.versions or self.current_story is None:
+            return
+        row = self._current_row()
+        title = row.title if row else ""
+        self.push_screen(VersionsScreen(title, self.versions, self.version_index), self._versions_done)
+
+    def _versions_done(self, result: tuple[str, int] | None) -> None:
+        if result is None:
+            return
+        what, index = result
+        self.version_index = index
+        if what == "show":
+            self._show_version()
+        elif what == "diff":
+            self.action_diff()
+        elif what == "split":
+            self.action_split_version()
+
+    def _step_version(self, step: int) -> None:
+        if len(self.versions) < 2:
+            self.notify("This story has one version.", timeout=2)
+            return
+        self.version_index = (self.version_index + step) % len(self.versions)
+        self._show_version()
+
+    def action_next_version(self) -> None:
+        self._step_version(1)
+
+    def action_previous_version(self) -> None:
+        self._step_version(-1)
+
+    def action_diff(self) -> None:
+        if len(self.versions) < 2:
+            self.notify("This story has one version: nothing to compare.", timeout=2)
+            return
+        index = self.version_index or 1
+        ref = self.store.article_text(self.versions[0].id)
+        ver = self.store.article_text(self.versions[index].id)
+        if ref is None or ver is None:
+            return
+        lines = diff_versions(ref.body, ver.body)
+        who = ver.info.outlet or Path(ver.info.source).name
+        title = f"{who} against the canonical ({self.versions[0].outlet or Path(ref.info.source).name})"
+        self.call_later(self.query_one(ArticleView).show_diff, title, lines, summary(lines))
+
+    def action_split_version(self) -> None:
+        from tui.stories import split_version
+
+        if len(self.versions) < 2:
+            self.notify("Only one version: nothing to split.", timeout=2)
+            return
+        index = self.version_index or len(self.versions) - 1
+        art = self.versions[index]
+        split_version(self.store, art.id)
+        self.notify(f"Split {display_line(art.outlet or Path(art.source).name)} into its own story.", timeout=3)
+        self.reload_stories()
+        if self.current_story is not None:
+            self.show_story(self.current_story)
+
+    def action_mark_merge(self) -> None:
+        from tui.stories import merge_stories
+
+        sid = self.current_story
+        if sid is None:
+            return
+        if self.merge_mark is None or self.merge_mark == sid:
+            self.merge_mark = sid
+            self.notify("Story marked. Press the merge key on another story to merge it here.", timeout=4)
+            return
+        merge_stories(self.store, sid, self.merge_mark)
+        self.merge_mark = None
+        self.notify("Stories merged.", timeout=3)
+        self.reload_stories()
+        self.show_story(sid)
+
+    def action_open_browser(self) -> None:
+        if not self.versions:
+            return
+        url = self.versions[self.version_index].url or ""
+        if not url.lower().startswith(("http://", "https://")):
+            self.notify("This version has no web link.", timeout=2)
+            return
+        argv = list(self.config.get("ui.browser") or [])
+        try:
+            if argv:
+                # An argv list, never a shell: the URL cannot inject a command.
+                subprocess.Popen([*map(str, argv), url], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL, start_new_session=True)
+            else:
+                webbrowser.open(url)
+        except OSError as exc:
+            self.notify(f"Could not open a browser: {exc}", severity="error")
+
+    def action_refresh(self) -> None:
+        self.action_refresh_all()
+
+    def action_refresh_all(self) -> None:
+        self.notify("No feeds to refresh.", timeout=2)
+
+    def action_toggle_sidebar(self) -> None:
+        self.screen.toggle_class("show-side")
+        self.screen.toggle_class("hide-side")
+
+    # -- background import ---------------------------------------------------------------
+
+    def _set_progress(self, text: str, done: int | None = None, total: int | None = None) -> None:
+        status = self.query_one("#status")
+        status.display = True
+        self.query_one("#status-text", Static).update(Text(text))
+        bar = self.query_one(ProgressBar)
+        if total:
+            bar.update(total=total, progress=done or 0)
+
+    def _hide_progress(self) -> None:
+        self.query_one("#status").display = False
+
+    @work(thread=True, exclusive=True, group="import")
+    def import_samples(self) -> None:
+        from tui.importer import import_samples
+
+        self._importing = True
+        self.call_from_thread(self._set_progress, "Importing the bundled samples…")
+        store = Store(self.store_path)
+        try:
+            summary_ = import_samples(
+                store, self.samples_dir, self.config.cluster_settings(),
+                progress=lambda p: self.call_from_thread(self._set_progress,
+                                                         f"Importing samples {p.done}/{p.total}", p.done, p.total))
+        finally:
+            store.close()
+            self._importing = False
+        self.call_from_thread(self._import_finished, summary_.line())
+
+    def _import_finished(self, line: str) -> None:
+        self._hide_progress()
+        self.notify(f"Samples: {line}", timeout=4)
+        self._data_version = self.store.data_version()
+        self.reload_stories()
+        self.query_one(StoryList).invalidate()
+
+    def on_unmount(self) -> None:
+        self.store.close()

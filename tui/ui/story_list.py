@@ -1,0 +1,239 @@
+"""The story list: a Line-API widget that renders only the rows on screen.
+
+A widget per row costs seconds at 10,000 stories; this list keeps only the
+ordered story ids and fetches the few rows it paints, in pages, from the store,
+so 100,000 stories scroll and paint like ten.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui.sanitize import display_line
+from tui.store import StoryRow
+
+PAGE = 200
+CACHE_ROWS = 5000
+
+
+def _fit(text: str, width: int) -> str:
+    if width <= 0:
+        return ""
+    if len(text) <= width:
+        return text.ljust(width)
+    return text[: max(0, width - 1)] + "…"
+
+
+class StoryList(ScrollView, can_focus=True):
+    """Newest-first stories; one line each: marks, title, outlets, date."""
+
+    BINDINGS = [
+        Binding("j,down", "cursor_down", "Next", id="list.cursor_down", show=False),
+        Binding("k,up", "cursor_up", "Previous", id="list.cursor_up", show=False),
+        Binding("pagedown,space", "page_down", "Page down", id="list.page_down", show=False),
+        Binding("pageup,b", "page_up", "Page up", id="list.page_up", show=False),
+        Binding("g,home", "first", "First", id="list.first", show=False),
+        Binding("G,end", "last", "Last", id="list.last", show=False),
+        Binding("enter,l", "open", "Open", id="list.open", show=False),
+    ]
+
+    COMPONENT_CLASSES = {
+        "story-list--cursor",
+        "story-list--unread",
+        "story-list--read",
+        "story-list--meta",
+        "story-list--star",
+    }
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+
+    class Highlighted(Message):
+        def __init__(self, story_id: int | None) -> None:
+            super().__init__()
+            self.story_id = story_id
+
+    class Opened(Message):
+        def __init__(self, story_id: int) -> None:
+            super().__init__()
+            self.story_id = story_id
+
+    def __init__(self, fetch: Callable[[Sequence[int]], dict[int, StoryRow]], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._fetch = fetch
+        self._ids: list[int] = []
+        self._rows: OrderedDict[int, StoryRow] = OrderedDict()
+        self.empty_text = "No stories."
+
+    # -- data ------------------------------------------------------------------
+
+    @property
+    def story_ids(self) -> list[int]:
+        return self._ids
+
+    def set_ids(self, ids: list[int], *, keep: int | None = None) -> None:
+        """Show these stories; keep the cursor on story ``keep`` when it is still there."""
+        self._ids = ids
+        self._rows.clear()
+        self.virtual_size = Size(self.size.width, len(ids))
+        pos = 0
+        if keep is not None:
+            try:
+                pos = ids.index(keep)
+            except ValueError:
+                pos = min(self.cursor, max(0, len(ids) - 1))
+        self.cursor = pos
+        self.refresh()
+
+    def invalidate(self, story_id: int | None = None) -> None:
+        """Forget cached rows (one story's, or all) so they are read again."""
+        if story_id is None:
+            self._rows.clear()
+        else:
+            self._rows.pop(story_id, None)
+        self.refresh()
+
+    @property
+    def current(self) -> int | None:
+        if 0 <= self.cursor < len(self._ids):
+            return self._ids[self.cursor]
+        return None
+
+    def _row(self, index: int) -> StoryRow | None:
+        sid = self._ids[index]
+        row = self._rows.get(sid)
+        if row is None:
+            start = max(0, index - PAGE // 4)
+            page = self._ids[start : start + PAGE]
+            fetched = self._fetch(page)
+            for k in page:
+                if k in fetched:
+                    self._rows[k] = fetched[k]
+            while len(self._rows) > CACHE_ROWS:
+                self._rows.popitem(last=False)
+            row = self._rows.get(sid)
+        return row
+
+    # -- rendering ---------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        index = self.scroll_offset.y + y
+        width = self.size.width
+        base = self.rich_style
+        if not self._ids:
+            if y == 0:
+                return Strip([Segment(_fit(" " + self.empty_text, width), base)])
+            return Strip.blank(width, base)
+        if index >= len(self._ids):
+            return Strip.blank(width, base)
+        row = self._row(index)
+        if row is None:
+            return Strip.blank(width, base)
+        return self._render_row(row, width, index == self.cursor)
+
+    def _render_row(self, row: StoryRow, width: int, is_cursor: bool) -> Strip:
+        base = self.rich_style
+        text_style = self.get_component_rich_style("story-list--read" if row.read else "story-list--unread")
+        meta_style = self.get_component_rich_style("story-list--meta")
+        star_style = self.get_component_rich_style("story-list--star")
+        mark = " " if row.read else "●"
+        star = "★" if row.starred else " "
+        date = (row.published or "")[:10]
+        count = f"{row.n_articles}×" if row.n_articles > 1 else "  "
+        meta_room = max(0, width - 4 - 12 - len(count) - 1)
+        outlets = display_line(row.outlets, 200)
+        meta = ""
+        if width >= 60 and outlets:
+            meta = _fit(outlets, min(len(outlets), max(0, min(24, meta_room - 30))))
+            meta = meta.rstrip()
+        tail = " ".join(x for x in (count, meta, date) if x)
+        title_w = max(0, width - 4 - len(tail) - 1)
+        title = _fit(display_line(row.title, 400), title_w)
+        segs = [
+            Segment(f"{mark}", base + text_style),
+            Segment(f"{star} ", base + star_style),
+            Segment(" ", base),
+            Segment(title, base + text_style),
+            Segment(" " + tail.rjust(max(0, width - 4 - title_w - 1)), base + meta_style),
+        ]
+        strip = Strip(segs).crop_extend(0, width, base)
+        if is_cursor:
+            cursor_style = self.get_component_rich_style("story-list--cursor")
+            if not self.has_focus:
+                cursor_style = cursor_style + Style(dim=True)
+            strip = strip.apply_style(cursor_style)
+        return strip
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, len(self._ids))
+
+    # -- cursor ----------------------------------------------------------------
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        n = len(self._ids)
+        if n and not 0 <= new < n:
+            self.cursor = max(0, min(new, n - 1))
+            return
+        self.refresh()
+        if n:
+            self.scroll_to_region_for_cursor()
+        self.post_message(self.Highlighted(self.current))
+
+    def scroll_to_region_for_cursor(self) -> None:
+        height = self.scrollable_content_region.height or self.size.height or 1
+        top = int(self.scroll_offset.y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False)
+
+    def action_cursor_down(self) -> None:
+        if self.cursor < len(self._ids) - 1:
+            self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        if self.cursor > 0:
+            self.cursor -= 1
+
+    def action_page_down(self) -> None:
+        step = max(1, self.scrollable_content_region.height - 1)
+        self.cursor = min(len(self._ids) - 1, self.cursor + step)
+
+    def action_page_up(self) -> None:
+        step = max(1, self.scrollable_content_region.height - 1)
+        self.cursor = max(0, self.cursor - step)
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = max(0, len(self._ids) - 1)
+
+    def action_open(self) -> None:
+        if self.current is not None:
+            self.post_message(self.Opened(self.current))
+
+    def move_to(self, story_id: int) -> bool:
+        try:
+            self.cursor = self._ids.index(story_id)
+        except ValueError:
+            return False
+        return True
+
+    def on_click(self, event: events.Click) -> None:
+        index = int(self.scroll_offset.y) + event.y
+        if 0 <= index < len(self._ids):
+            already = index == self.cursor
+            self.cursor = index
+            if already or event.chain >= 2:
+                self.action_open()
