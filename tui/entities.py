@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from tui.entity_lexicon import (
+    SOLO_SPORTS,
     PLACE_SUFFIXES,
     EVENT_SUFFIXES,
     ALIASES,
@@ -88,6 +89,7 @@ class _Doc:
     text: str
     gaz: Gazetteer
     sports: bool
+    solo_sport: bool = False  # cricket, tennis, golf...: results lines list people
     lower_seen: frozenset[str] = frozenset()  # words the article also writes in lower case
     spans: list[_Span] = field(default_factory=list)
 
@@ -138,7 +140,11 @@ def _line_is_caps(toks: list[_Tok]) -> bool:
 # --------------------------------------------------------------------------- lookups
 def _place(doc: _Doc, s: str, ntok: int, strict: bool) -> tuple[str, str] | None:
     """Canonical name and kind of a place, or None; ``strict`` asks for a well-known one."""
-    p = doc.gaz.places.get(s.casefold())
+    key = s.casefold()
+    p = doc.gaz.places.get(key)
+    if p is None and key.startswith(("st ", "st. ")):
+        rest = key.split(" ", 1)[1]
+        p = doc.gaz.places.get("st. " + rest) or doc.gaz.places.get("saint " + rest)
     if p is None:
         return None
     if p.kind == "city":
@@ -193,7 +199,9 @@ def _runs(toks: list[_Tok]) -> list[list[_Tok]]:
             continue
         nxt_cap = i + 1 < n and (toks[i + 1].cap or toks[i + 1].low == "the" and i + 2 < n and toks[i + 2].cap)
         if cur and t.kind == "word" and nxt_cap:
-            if t.low in NAME_PARTICLES and len(cur) < MAX_RUN and toks[i + 1].cap:
+            if t.low in NAME_PARTICLES and len(cur) < MAX_RUN and (
+                toks[i + 1].cap or toks[i + 1].low in NAME_PARTICLES and i + 2 < n and toks[i + 2].cap
+            ):
                 cur.append(t)
                 i += 1
                 continue
@@ -338,14 +346,17 @@ def _resolve(doc: _Doc, seq: list[_Tok], toks: list[_Tok]) -> None:
                     _resolve(doc, tail, toks)
                     return
                 break
-        for cut in range(1, len(seq)):
-            tail_k = _known(doc, seq[cut:])
+        for cut in range(1, 2):
+            tail_k = _known(doc, seq[cut:], strict=True)
             if tail_k is not None and tail_k[0] == "place" and seq[0].low not in doc.gaz.first_names:
                 if not doc.sports and seq[cut - 1].low not in ORG_SUFFIXES:
                     _resolve(doc, seq[:cut], toks)
                     _resolve(doc, seq[cut:], toks)
                     return
-        if doc.sports and _team_line(seq, toks) and seq[0].low not in doc.gaz.first_names:
+        if any(t.text == "." for t in seq[1:2]):
+            _emit(doc, seq, "person")  # "C. Lewis"
+            return
+        if doc.sports and not doc.solo_sport and _team_line(seq, toks) and seq[0].low not in doc.gaz.first_names:
             _emit(doc, seq, "organization")
             return
         if any(t.low in DEMONYMS or t.low in COMMON_WORDS and t.low not in NAME_PARTICLES for t in seq[1:]):
@@ -508,7 +519,7 @@ def _fold(doc: _Doc) -> list[Entity]:
             acronyms.setdefault(_acronym(s.tokens), (s.type, s.canon))
 
     teams: set[str] = set()
-    if doc.sports:
+    if doc.sports and not doc.solo_sport:
         for s in spans:
             if s.type is None and _team_context(doc, s):
                 teams.add(s.text.casefold())
@@ -600,7 +611,9 @@ def _guess_lone(doc: _Doc, s: _Span) -> str | None:
             return "person"
         if pword == "at":
             return "place"
-        if _team_context(doc, s) or low.endswith("shire"):
+        if low.endswith("shire") or gaz.places.get(low) is not None:
+            return "organization"
+        if _team_context(doc, s) and not doc.solo_sport:
             return "organization"
         return "person"
     if low in gaz.first_names or low in gaz.surname_rank:
@@ -688,7 +701,8 @@ def _extract(text: str) -> list[Entity]:
     first_words = [t.low for t in lines[0][:3] if t.kind == "word"]
     sports = bool(first_words) and first_words[0] in SPORTS and any(t.text == "-" for t in lines[0][:4])
     lower_seen = frozenset(t.low for t in all_toks if t.kind == "word" and t.text.islower())
-    doc = _Doc(text, load(), sports, lower_seen)
+    solo = sports and first_words[0] in SOLO_SPORTS
+    doc = _Doc(text, load(), sports, solo, lower_seen)
     caps_lines = []
     for toks in lines:
         if _line_is_caps(toks):

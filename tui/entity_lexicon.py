@@ -57,7 +57,7 @@ TITLES: Final[frozenset[str]] = frozenset(
     adm commander cmdr marshal chairman chairwoman chairperson ceo chief director ambassador envoy
     spokesman spokeswoman spokesperson coach manager striker midfielder defender goalkeeper skipper
     inspector detective officer superintendent commissioner deputy leader president-elect
-    dictator strongman rev reverend father brother sister saint st adviser advisor aide negotiator
+    dictator strongman rev reverend father brother sister adviser advisor aide negotiator
     counsel attorney lawyer prosecutor economist analyst researcher fellow scholar professor""".split()
 )
 
@@ -137,6 +137,12 @@ SPORTS: Final[frozenset[str]] = frozenset(
     """soccer football cricket tennis golf baseball basketball rugby athletics cycling motor motorcycling
     hockey ice boxing squash horse racing badminton swimming rowing skiing yachting sailing formula nfl
     nhl nba volleyball handball snooker darts judo wrestling triathlon olympics sport sports""".split()
+)
+
+# Sports whose results pages list people rather than teams.
+SOLO_SPORTS: Final[frozenset[str]] = frozenset(
+    """cricket tennis golf athletics cycling boxing squash motor motorcycling horse badminton swimming
+    skiing formula snooker darts judo wrestling triathlon""".split()
 )
 
 # Words after which a lone capitalised word is most likely a place.
@@ -379,6 +385,13 @@ ALIASES: Final[dict[str, tuple[str, str]]] = {
     "Democratic Party": ("Democratic Party", "organization"),
     "Republican Party": ("Republican Party", "organization"),
     "GOP": ("Republican Party", "organization"),
+    "Air France": ("Air France", "organization"),
+    "British Airways": ("British Airways", "organization"),
+    "Lufthansa": ("Lufthansa", "organization"),
+    "El Al": ("El Al", "organization"),
+    "Aeroflot": ("Aeroflot", "organization"),
+    "KLM": ("KLM", "organization"),
+    "Qantas": ("Qantas", "organization"),
     "Bundeswehr": ("Bundeswehr", "organization"),
     "Wikipedia": ("Wikipedia", "organization"),
     "Twitter": ("Twitter", "organization"),
