@@ -228,11 +228,44 @@ def _extract(text: str, entities: Sequence[Entity] | None) -> list[Quote]:
     return quotes
 
 
+_TITLE_BEFORE = re.compile(
+    r"(?:['’]s|\b(?:on|titled|entitled|called|named|dubbed|film|book|show|program|programme|podcast|memoir|"
+    r"series|song|album|article|column|op-ed|slogan|episode|headline|movie|novel|documentary|hashtag|"
+    r"so-called|so called|magazine|newsletter|essay|report|speech|hit|sitcom|broadcast of))\s*$",
+    re.IGNORECASE,
+)
+_SMALL_WORDS = frozenset("a an the of and or in on to for at by with from is as".split())
+_LEAD_END = re.compile(r"[.!?][\"”'’]?\s+(?=\S|$)")
+
+
+def _title_like(quoted: str, before: str) -> bool:
+    """'Meet the Press', 'Good Morning America' after "on ABC's": a name of a work, not speech."""
+    words = [w for w in quoted.split() if any(c.isalpha() for c in w)]
+    if not words or len(words) > 8:
+        return False
+    big = [w for w in words if w.lower() not in _SMALL_WORDS]
+    if not big or sum(1 for w in big if w[:1].isupper()) < len(big):
+        return False
+    return _TITLE_BEFORE.search(before[-40:]) is not None
+
+
 def _keep(text: str, sp: Span, s: int, e: int, plo: int, phi: int, attr: Attribution) -> bool:
     """Is this quoted stretch somebody's words rather than a title or scare quote?"""
-    if attr.name is not None or attr.start is not None:
-        return True
     words = text[s:e].split()
+    before = text[max(plo, sp.open_pos - 300):sp.open_pos]
+    if _title_like(text[s:e], before):
+        return False
+    if before.rstrip().endswith(("so-called", "so called")):
+        return False
+    cut = None
+    for cut in _LEAD_END.finditer(before):
+        pass
+    lead = before[cut.end():] if cut else before
+    mid_sentence = bool(lead.strip()) and not lead.rstrip().endswith((",", ":", "—", "--", "–", "-", "―"))
+    if attr.name is not None or attr.start is not None:
+        if mid_sentence and len(words) <= 4 and attr.rule not in ("verb", "colon"):
+            return False
+        return True
     if sp.single:
         return len(words) >= 3 and (s - plo < 200)
     if len(words) >= 6:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tui.records import Entity
 
@@ -66,8 +66,14 @@ def _verbs(text: str, lo: int, hi: int) -> list[_Hit]:
     """Speech verbs in text[lo:hi]; a set lookup per word keeps this linear and cheap."""
     out: list[_Hit] = []
     for m in _WORD_RE.finditer(text, lo, hi):
-        w = m.group().lower()
+        w = m.group()
+        if not w.islower():
+            if w not in ("According", "Said", "Says", "Added", "Asked", "Stated", "Wrote", "Tweeted"):
+                continue  # 'Hope Hicks', 'Read' in a title: capitalised words are names
+            w = w.lower()
         if w in _VERB_SET:
+            if w == "called" and text[max(0, m.start() - 3):m.start()] in ("so-", "so "):
+                continue  # so-called: a scare quote, not speech
             out.append(_Hit(m.start(), m.end(), w))
         elif w in _PHRASAL:
             nxt = _WORD_RE.match(text, m.end() + 1, hi)
@@ -157,6 +163,14 @@ _NAME_COMMA_START = re.compile(
     r"\s*(?P<np>%s(?:[ \u00a0]+(?:%s[ \u00a0]+)?%s)*)(?:[ \u00a0]*\([^()]{1,40}\))?\s*,\s+(?:a|an|the|who|[a-z]+['’]s|[A-Z][\w.]*['’]s)\b"
     % (_CAP, _PARTICLE, _CAP)
 )
+# 'said former Obama adviser David Axelrod': lowercase modifiers, then the name
+_MODIFIED_NAME = re.compile(
+    r"\s*(?:(?:former|then|longtime|veteran|fellow|retired|outgoing|incoming|acting|top|senior|chief|"
+    r"[A-Z][\w.-]*|[a-z]+-[a-z]+)\s+){0,3}"
+    r"(?:(?!(?:on|in|at|to|for|with|of|from|by|during|after|before|that|this|the|a|an|and|but|as)\b)[a-z]+\s+){0,2}"
+    r"(?P<np>%s(?:[ \u00a0]+(?:%s[ \u00a0]+)?%s)*)(?=\s*(?:\([^()]{1,40}\))?\s*(?:[,.;:!?]|$))"
+    % (_CAP, _PARTICLE, _CAP)
+)
 _NP_VERBISH = re.compile(r"\s*(?:[\w’'.-]+\s+){0,1}(?:[a-z]+(?:ed|es|s)|told|said|says|wrote|sang|spoke|put|began|went)\b")
 _ADVERBS = re.compile(
     r"(?:\s+(?:also|later|then|once|has|had|have|would|will|could|recently|previously|reportedly|"
@@ -189,6 +203,9 @@ class Attribution:
     start: int | None = None
     end: int | None = None
     pronoun: bool = False
+    # how it was found: "verb" (a speech verb next to the quote), "colon", "subject"
+    # (sentence subject of an introduced quote), "neighbour" (another quote's speaker)
+    rule: str = "verb"
 
 
 _NONE = Attribution()
@@ -424,6 +441,11 @@ class SpeakerResolver:
 
     def _object_after(self, pos: int, hi: int) -> Attribution | None:
         """The speaker named after an inverted verb: 'said Patricia Kim, a fellow'."""
+        m = _MODIFIED_NAME.match(self.text, pos, hi)
+        if m:
+            toks = _tokens(m.group("np"))
+            if toks and toks[0].lower().strip(".,") not in _NOT_NAME:
+                return self._make(m.group("np"), m.start("np"))
         m = _NAME_AT_START.match(self.text, pos, hi)
         if m:
             toks = _tokens(m.group("np"))
@@ -495,30 +517,46 @@ class SpeakerResolver:
         prev_close = self.spans[idx - 1][1] if idx > 0 else lo
         floor = max(lo, prev_close)
         start = self._sentence_start(floor, open_pos)
-        m = _NAME_COLON.search(self.text, max(start, open_pos - 120), open_pos)
+        got = self._clause_speaker(start, open_pos)
+        if got is None and open_pos - start > 3 and re.search(r"[,:]\s*$", self.text[start:open_pos]):
+            # 'Hillary shot back, "..."': an introduced quotation belongs to the sentence subject
+            words = len(self.text[self.spans[idx][0]:self.spans[idx][1]].split())
+            if words >= 3:
+                got = self._sentence_subject(start, open_pos)
+                if got is not None:
+                    got = replace(got, rule="subject")
+        return got
+
+    def _clause_speaker(self, start: int, end: int) -> Attribution | None:
+        """Speaker named in text[start:end], the words that lead into a quotation."""
+        m = _NAME_COLON.search(self.text, max(start, end - 120), end)
         if m:
             toks = _tokens(m.group("np"))
             if toks and toks[0].lower().strip(".,") not in _NOT_NAME:
-                return self._make(m.group("np"), m.start("np"))
-        verbs = _verbs(self.text, start, open_pos)
+                return replace(self._make(m.group("np"), m.start("np")), rule="colon")
+        verbs = _verbs(self.text, start, end)
         for vm in reversed(verbs):
             word = vm.word
-            if word in ("read", "reads", "put", "puts") and vm.end < open_pos - 3:
+            if word in ("read", "reads", "put", "puts") and vm.end < end - 8:
                 continue
-            inv_end = vm.end
-            between = self.text[inv_end:open_pos]
+            between = self.text[vm.end:end]
             if _INVERTING.fullmatch(word) and re.match(r"\s*[A-Za-z]", between):
-                got = self._object_after(inv_end, open_pos)
+                got = self._object_after(vm.end, end)
                 if got and got.end is not None:
-                    tail = self.text[got.end:open_pos]
+                    tail = self.text[got.end:end]
                     if len(tail) > 160 or _verbs(tail, 0, len(tail)):
                         got = None
+                if got:
+                    return got
+            ing = _ING.match(word) is not None
+            if ing and self.text[start:vm.start].rstrip().endswith(","):
+                got = self._sentence_subject(start, vm.start)
                 if got:
                     return got
             got = self._subject_before(start, vm.start)
             if got:
                 return got
-            if _ING.match(word):
+            if ing:
                 got = self._sentence_subject(start, vm.start)
                 if got:
                     return got
@@ -553,6 +591,10 @@ class SpeakerResolver:
 
     def _neighbour(self, idx: int) -> Attribution:
         """A quote with no attribution of its own: a split or continued quotation."""
+        got = self._neighbour_rules(idx)
+        return replace(got, rule="neighbour") if got.start is not None else got
+
+    def _neighbour_rules(self, idx: int) -> Attribution:
         open_pos, close_end = self.spans[idx]
         lo, hi = self._paragraph(open_pos)
         # the next quote in the paragraph, attributed after itself: '"A." "B," she said.'
@@ -584,10 +626,8 @@ class SpeakerResolver:
                     return a
             tail = self.text[prev_lo:prev_hi].rstrip()
             if tail.endswith(":"):
-                vm = _verbs(self.text, prev_lo, prev_hi)
-                start = self._sentence_start(prev_lo, prev_hi - 1)
-                for v in reversed(vm):
-                    got = self._subject_before(start, v.start) if v.start >= start else None
-                    if got:
-                        return got
+                end = prev_lo + len(tail)
+                got = self._clause_speaker(self._sentence_start(prev_lo, end - 1), end)
+                if got:
+                    return got
         return _NONE
