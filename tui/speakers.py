@@ -250,7 +250,14 @@ class SpeakerResolver:
         self.memo: dict[int, Attribution] = {}
         self.direct: dict[int, Attribution] = {}
         self.dropped: set[int] = set()
-        self.people: dict[str, str] = {}
+        self._resolving = False
+        # surnames of the people the entity extractor found, when it was asked
+        self.persons: frozenset[str] | None = None
+        if entities:
+            self.persons = frozenset(
+                e.name.split()[-1].lower() for e in entities
+                if getattr(e, "type", None) == "person" and isinstance(getattr(e, "name", None), str) and e.name.split()
+            )
         self._index_names(entities)
 
     # ------------------------------------------------------------------ names
@@ -287,7 +294,9 @@ class SpeakerResolver:
 
     def canonical(self, mention: str) -> str | None:
         name = _strip_titles(mention.strip(" ,"))
-        toks = [_POSSESSIVE.sub("", t) for t in _tokens(name)]
+        toks = _tokens(name)
+        if toks:
+            toks[-1] = _POSSESSIVE.sub("", toks[-1])
         toks = [t for t in toks if t]
         if not toks:
             return None
@@ -355,24 +364,42 @@ class SpeakerResolver:
         return Attribution(name, start, end)
 
     def _resolve_pronoun(self, pron: str, pos: int) -> str | None:
+        """'he said' -> the nearest earlier named speaker (a quote's or a speech verb's subject)."""
         if pron.lower() not in ("he", "she", "i"):
             return None
+        best_pos, best = -1, None
         for k in sorted(self.memo, reverse=True):
             a = self.memo[k]
-            if k in self.dropped or a.start is None or a.start >= pos:
+            if k in self.dropped or a.start is None or a.start >= pos or not a.name:
                 continue
-            if a.name and not a.pronoun and a.name[:1].isupper():
-                return a.name
-            if a.pronoun and a.name:
-                return a.name
+            if a.name[:1].isupper():
+                best_pos, best = a.start, a.name
+                break
+        lo = max(0, pos - 1500, best_pos)
+        if self._resolving:
+            return best
+        self._resolving = True
+        try:
+            for v in reversed(_verbs(self.text, lo, pos)[-8:]):
+                if self._inside_quote(v.start):
+                    continue
+                got = self._subject_before(self._sentence_start(self._paragraph(v.start)[0], v.start), v.start)
+                if got and not got.pronoun and got.name and got.name[:1].isupper() and got.start is not None:
+                    if got.start > best_pos:
+                        return got.name
+                    break
+        finally:
+            self._resolving = False
+        if best is not None:
+            return best
         # the nearest multi-word name before the pronoun
-        lo = max(0, pos - 1500)
-        best = None
-        for m in _NAME_RUN.finditer(self.text, lo, pos):
+        found = None
+        for m in _NAME_RUN.finditer(self.text, max(0, pos - 1500), pos):
             stripped = _strip_titles(m.group())
             if len(_tokens(stripped)) >= 2 and not self._inside_quote(m.start()):
-                best = stripped
-        return self.canonical(best) if best else None
+                if self.persons is None or stripped.split()[-1].lower() in self.persons:
+                    found = stripped
+        return self.canonical(found) if found else None
 
     # ------------------------------------------------------------------ rules
     def _subject_before(self, lo: int, verb_start: int) -> Attribution | None:
@@ -544,7 +571,7 @@ class SpeakerResolver:
                 got = self._object_after(vm.end, end)
                 if got and got.end is not None:
                     tail = self.text[got.end:end]
-                    if len(tail) > 160 or _verbs(tail, 0, len(tail)):
+                    if len(tail) > 160 or _verbs(tail, 0, len(tail)) or not re.search(r"[,:—–-]\s*$|^\s*$", tail):
                         got = None
                 if got:
                     return got
@@ -600,7 +627,10 @@ class SpeakerResolver:
         # the next quote in the paragraph, attributed after itself: '"A." "B," she said.'
         if idx + 1 < len(self.spans) and self.spans[idx + 1][0] < hi:
             between = self.text[close_end:self.spans[idx + 1][0]]
-            if not between.strip(" ,.;:—–-"):
+            if not between.strip(" ,.;:—–-") or (
+                len(between) <= 60 and not _verbs(between, 0, len(between))
+                and not re.search(r"[.!?]\s", between)
+            ):
                 nxt = self._direct(idx + 1)
                 if nxt.start is not None:
                     return nxt
