@@ -1,15 +1,323 @@
-"""Plain-text and Markdown page dumps into headline, metadata, body and captions
-(placeholder: first line is the title, the rest is body)."""
+"""Plain-text and Markdown page dumps into headline, metadata, body and captions.
+
+A saved news page is the story wrapped in the site around it: date bars, font
+buttons, share prompts, ads, copyright lines, bylines and a block of the
+outlet's other headlines. Everything downstream (quotes, entities, duplicate
+clustering) must see the story alone, so cleaning is one step with one output,
+``Page``. The rules are line-level and generic (no per-site templates):
+
+* chrome lines are recognised by shape ("Advertisement", "A A A", copyright),
+* header lines (date bars, "Source: X | Published: ...", bylines) give metadata,
+* photo captions ("FILE - ...", "Photo: ...", Markdown images) are kept apart,
+* a trailing "Related:" list or a run of truncated headline/teaser pairs is the
+  outlet's sidebar, not the story,
+* hard-wrapped lines are re-joined when the next word would have fitted on the
+  line had the break been a real paragraph end.
+
+A leading dateline ("WASHINGTON DC: ", "NEW YORK (AP) -- ") stays in the body:
+it is part of the story's first sentence as the outlet printed it.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from tui.records import Page
+
+# ---------------------------------------------------------------- dates
+
+_MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ]
+    )
+    for m in names
+}
+_MONTH_RE = r"(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_WEEKDAY_RE = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
+_DAY_RE = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR_RE = r"(?P<year>(?:19|20)\d\d)"
+_TIME_RE = r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d\d(?::\d\d)?\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?"
+_DATE_FORMS = [
+    re.compile(r"(?P<year>(?:19|20)\d\d)[-/.](?P<mon>\d{1,2})[-/.](?P<day>\d{1,2})(?:[T ]\d\d:\d\d\S*)?", re.I),
+    re.compile(_WEEKDAY_RE + _MONTH_RE + r"\s+" + _DAY_RE + r",?\s+" + _YEAR_RE + _TIME_RE, re.I),
+    re.compile(_WEEKDAY_RE + _DAY_RE + r"\s+(?:of\s+)?" + _MONTH_RE + r",?\s+" + _YEAR_RE + _TIME_RE, re.I),
+]
+
+
+def parse_date(text: str) -> str | None:
+    """The first date in ``text`` as ISO ``YYYY-MM-DD``, or None."""
+    for form in _DATE_FORMS:
+        m = form.search(text)
+        if not m:
+            continue
+        mon = m.group("mon")
+        month = int(mon) if mon.isdigit() else _MONTHS[mon.lower().rstrip(".")]
+        day, year = int(m.group("day")), int(m.group("year"))
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            return f"{year:04d}-{month:02d}-{day:02d}"
+    return None
+
+
+def _is_date_line(line: str) -> bool:
+    """A line that is only a date (with weekday/time decoration): page chrome."""
+    if len(line) > 60 or not any(ch.isdigit() for ch in line):
+        return False
+    for form in _DATE_FORMS:
+        m = form.search(line)
+        if m and len(line) - (m.end() - m.start()) <= 6 and m.start() <= 3:
+            return True
+    return False
+
+
+# ---------------------------------------------------------------- line classes
+
+_CHROME = re.compile(
+    r"""^(?:
+        time\ taken\ to\ read\b.*
+      | (?:\d+\s*)?min(?:ute)?s?\ read
+      | (?:[•·*+\-]?\s*a[+-]?\s*){2,4}            # font-size buttons: A A A / A- A A+
+      | [•·*+\-]\s*a[+-]?                         # one button per line
+      | share(?:\ this)?(?:\ (?:article|story|page|post))?:?
+      | share\ (?:on|via)\ \w+.*
+      | (?:facebook|twitter|whatsapp|linkedin|email|print|tweet|pinterest|reddit)
+      | advertisements?|advert|sponsored(?:\ content)?|ad
+      | story\ continues\ below.*
+      | (?:skip|jump)\ to\ (?:content|main).*
+      | comments?\s*\(\d+\)|\d+\ comments?
+      | (?:leave|post|add)\ a\ comment.*
+      | (?:subscribe|sign\ up)\ (?:to|for)\ our\ newsletter.*
+      | (?:last\ )?updated\s*:?.*\d.*
+      | publish(?:ed)?(?:\ date|\ on)?\s*:.*
+      | -{3,}|\*{3,}|_{3,}
+    )$""",
+    re.I | re.X,
+)
+_SOURCE_LABEL = re.compile(r"^source\s*:\s*(?P<src>[^|]+?)\s*(?:\|\s*(?P<rest>.*))?$", re.I)
+_PUBLISHED_LABEL = re.compile(r"^(?:publish(?:ed)?(?:\s+date|\s+on)?|date(?:line)?|posted(?:\s+on)?)\s*:\s*(?P<d>.+)$", re.I)
+_STAFF_BYLINE = re.compile(r"^by\s+(?:the\s+)?(?P<src>.+?)\s+(?:staff|newsroom|desk|team|wire)$", re.I)
+_BYLINE = re.compile(r"^(?:by|written by|reporting by)\s+\S.{0,80}$", re.I)
+_CREDIT = re.compile(r"^\((?P<src>[A-Za-z][\w&'-]*(?: [\w&'-]+){0,3})\)$")
+_RELATED = re.compile(
+    r"^(?:related(?:\ (?:stories|articles|news|coverage|content))?|read\ (?:more|also|next)|more\ (?:from|on|stories|news)\b.*"
+    r"|also\ read|you\ may\ also\ like|recommended(?:\ for\ you)?|trending(?:\ now)?|latest\ news|top\ stories"
+    r"|most\ (?:read|popular))\s*:?$",
+    re.I | re.X,
+)
+_CAPTION = re.compile(
+    r"^(?:FILE\s*[-–—]+\s|FILE PHOTO\s*[-–—:]|(?:photo|image|picture|caption|pictured|above|top)\s*(?:\([^)]*\))?\s*:\s)",
+)
+_PHOTO_CREDIT = re.compile(r"\((?:AP|Reuters|AFP|Getty)?\s*(?:Photo|Images?)\b[^)]*\)\s*$", re.I)
+_MD_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[(?P<text>[^\]]+)\]\((?:[^()\s]|\([^)]*\))*\)")
+_MD_BOLD = re.compile(r"(\*\*|__)(.+?)\1")
+_MD_HEADING = re.compile(r"^#{1,6}\s+")
+_LIST_ITEM = re.compile(r"^(?:[-*•+]|\d{1,2}[.)])\s+")
+_END_PUNCT = tuple(".!?\"'”’)]:…;")
+_WORD = re.compile(r"\w+")
+
+
+def _plain(line: str) -> str:
+    """A line with Markdown decoration removed, for classification and output."""
+    line = line.strip()
+    if line.startswith("#"):
+        line = _MD_HEADING.sub("", line)
+    if line.startswith(">"):
+        line = line.lstrip("> ").strip()
+    if "](" in line:
+        line = _MD_LINK.sub(r"\g<text>", line)
+    if "**" in line or "__" in line:
+        # Bold labels ("**Published**: x") and bold wrappers.
+        line = _MD_BOLD.sub(r"\2", line)
+    if len(line) > 2 and line[0] in "*_" and line[-1] == line[0]:
+        line = line[1:-1].strip()
+    return line.replace("\u00a0", " ").strip()
+
+
+@dataclass(slots=True)
+class _Meta:
+    """Metadata found while walking the page; first writer wins per field."""
+
+    title: str | None = None
+    source: str | None = None
+    published: str | None = None
+    label_date: str | None = None  # "Published: ..." beats a bare date line
+    credit: str | None = None  # "(VOA)"-style credit line: weaker than a label
+
+
+def _split_blocks(text: str) -> list[list[str]]:
+    """Blank-line separated blocks of stripped lines."""
+    blocks: list[list[str]] = []
+    cur: list[str] = []
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = raw.replace("\u00a0", " ").strip()
+        if line:
+            cur.append(line)
+        elif cur:
+            blocks.append(cur)
+            cur = []
+    if cur:
+        blocks.append(cur)
+    return blocks
+
+
+def _unwrap(lines: list[str]) -> list[str]:
+    """Re-join hard-wrapped lines of one block into paragraphs.
+
+    A break is soft when the next line's first word would not have fitted on
+    the line within the block's wrap width; otherwise the line really ended
+    there (a one-paragraph-per-line dump, a list, a short last line).
+    """
+    if len(lines) == 1:
+        return lines
+    width = max(len(ln) for ln in lines)
+    wrapped = width <= 100
+    paras: list[str] = [lines[0]]
+    for prev, line in zip(lines, lines[1:]):
+        first = line.split(" ", 1)[0]
+        soft = (
+            wrapped
+            and not _LIST_ITEM.match(line)
+            and len(prev) + 1 + len(first) > width - 2
+        )
+        if soft:
+            paras[-1] = paras[-1] + " " + line
+        else:
+            paras.append(line)
+    return paras
+
+
+def _ends_sentence(p: str) -> bool:
+    return p.rstrip().endswith(_END_PUNCT)
+
+
+def _trailing_sidebar(paras: list[str]) -> int:
+    """Index where the outlet's trailing block of other headlines starts.
+
+    The block is a run of headline + truncated teaser pairs: no paragraph of it
+    ends a sentence, and at least one is a teaser of several words. A single
+    unpunctuated last paragraph is left alone (a story can end that way).
+    """
+    i = len(paras)
+    while i > 0 and not _ends_sentence(paras[i - 1]):
+        i -= 1
+    run = paras[i:]
+    if len(run) >= 2 and any(len(_WORD.findall(p)) >= 6 for p in run):
+        return i
+    return len(paras)
 
 
 def parse_page(text: str, *, name: str | None = None) -> Page:
     """Separate a saved page into title, source, date, body and captions."""
-    lines = [ln.strip() for ln in text.split("\n")]
-    nonempty = [ln for ln in lines if ln]
-    title = nonempty[0] if nonempty else None
-    body = "\n\n".join(nonempty[1:])
-    return Page(title=title, body=body)
+    meta = _Meta()
+    paras: list[str] = []
+    captions: list[str] = []
+    in_header = True  # before the first real body paragraph
+    related_at: int | None = None
+    for block in _split_blocks(text):
+        # Headings and images never join their neighbours, whatever the wrap.
+        lines: list[str] = []
+        for raw in block:
+            if "![" not in raw:
+                lines.append(raw)
+                continue
+            for m in _MD_IMAGE.finditer(raw):
+                if m.group("alt").strip():
+                    captions.append(m.group("alt").strip())
+            raw = _MD_IMAGE.sub("", raw).strip()
+            if raw:
+                lines.append(raw)
+        if not lines:
+            continue
+        if meta.title is None and len(lines) > 1 and all(len(ln) < 160 for ln in lines) and in_header:
+            # A headline with its deck on the next line ("Title; \nSubtitle").
+            candidate = [ln for ln in lines if not _classify(ln, meta, in_header)]
+            if candidate and len(candidate) <= 3 and not any(_ends_sentence(c) and len(c) > 120 for c in candidate):
+                meta.title = " ".join(_plain(c).rstrip() for c in candidate)
+                continue
+        is_heading_block = len(lines) == 1 and bool(_MD_HEADING.match(lines[0]))
+        for para in _unwrap(lines) if not is_heading_block else lines:
+            heading = bool(_MD_HEADING.match(para))
+            plain = _plain(para)
+            if not plain or _classify(plain, meta, in_header):
+                continue
+            if _CAPTION.match(plain) or (_PHOTO_CREDIT.search(plain) and len(plain) < 400):
+                captions.append(plain)
+                continue
+            if meta.title is None and in_header and (heading or len(plain) < 200):
+                meta.title = plain
+                continue
+            if _RELATED.match(plain) and paras:
+                related_at = len(paras) if related_at is None else related_at
+                continue
+            if in_header and (_BYLINE.match(plain) and len(_WORD.findall(plain)) <= 8):
+                continue
+            paras.append(plain)
+            if len(plain) > 80 and not heading:
+                in_header = False
+    if related_at is not None:
+        paras = paras[:related_at]
+    paras = paras[: _trailing_sidebar(paras)]
+    # A "(VOA)"-style credit is a source only when nothing labelled one.
+    source = meta.source or meta.credit
+    published = meta.label_date or meta.published
+    return Page(
+        title=meta.title,
+        body="\n\n".join(paras),
+        source=source,
+        published=published,
+        captions=captions,
+    )
+
+
+def _is_copyright(line: str) -> bool:
+    low = line.lower()
+    return low.startswith(("copyright", "©", "(c) ")) or "rights reserved" in low
+
+
+def _classify(line: str, meta: _Meta, in_header: bool) -> bool:
+    """Record metadata from a chrome line; True if the line is not body text."""
+    m = _SOURCE_LABEL.match(line)
+    if m and len(line) < 120:
+        meta.source = meta.source or m.group("src").strip()
+        rest = m.group("rest") or ""
+        d = parse_date(rest)
+        if d:
+            meta.label_date = meta.label_date or d
+        return True
+    m = _PUBLISHED_LABEL.match(line)
+    if m and len(line) < 120:
+        d = parse_date(m.group("d"))
+        if d:
+            meta.label_date = meta.label_date or d
+            return True
+    if _CHROME.match(line) or (len(line) < 300 and _is_copyright(line)):
+        return True
+    m = _STAFF_BYLINE.match(line)
+    if m and len(line) < 80:
+        meta.source = meta.source or m.group("src").strip()
+        return True
+    m = _CREDIT.match(line)
+    if m and len(line) < 45:
+        meta.credit = meta.credit or m.group("src").strip()
+        return True
+    if _is_date_line(line):
+        # Dates above the headline are the site's "today", not the story's.
+        if meta.title is not None:
+            meta.published = meta.published or parse_date(line)
+        return True
+    return False
