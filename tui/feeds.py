@@ -92,6 +92,8 @@ class ParsedFeed:
 
     title: str | None = None
     link: str | None = None
+    subtitle: str | None = None
+    updated: str | None = None  # YYYY-MM-DD
     version: str = ""
     entries: list[FeedEntry] = field(default_factory=list)
     problem: str | None = None  # set when nothing usable came out
@@ -248,9 +250,9 @@ def _parse_xml(data: bytes, url: str, content_type: str | None, outlet: str | No
                 content_parts = cand
         summary_parts = _text_of(e.get("summary_detail"), e.get("summary"))
         published = (
-            _struct_date(e.get("published_parsed"))
-            or _struct_date(e.get("updated_parsed"))
-            or _struct_date(e.get("created_parsed"))
+            _struct_date(dict.get(e, "published_parsed"))
+            or _struct_date(dict.get(e, "updated_parsed"))
+            or _struct_date(dict.get(e, "created_parsed"))
         )
         src = e.get("source") or {}
         entry_outlet = _fold(src.get("title")) if hasattr(src, "get") else None
@@ -272,19 +274,31 @@ def _parse_xml(data: bytes, url: str, content_type: str | None, outlet: str | No
     problem = None
     # feedparser reads any markup as some feed (an HTML body becomes a summary);
     # with no entries and no feed format recognised, only real metadata counts.
-    has_meta = bool(version) or any(feed.get(k) for k in ("title", "subtitle", "updated", "id", "author"))
+    has_meta = bool(version) or any(feed.get(k) for k in ("title", "link", "subtitle", "updated", "id", "author"))
     if not entries and _HTML_ROOT.match(data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")):
         problem = "not a feed (an HTML page)"
     elif d.get("bozo"):
         exc = d.get("bozo_exception")
         reason = _fold(str(exc)) or type(exc).__name__
+        reason = re.sub(r"^<unknown>:(\d+):(\d+):", r"line \1, column \2:", reason)
         if not entries and not has_meta:
             problem = f"not a feed ({reason})"
         else:
             warning = f"ill-formed feed, recovered ({reason})"
     elif not entries and not has_meta:
         problem = "not a feed (no RSS, Atom or RDF elements)"
-    return ParsedFeed(title=title, link=link, version=version, entries=entries, problem=problem, warning=warning)
+    subtitle = _fold(" ".join(_text_of(feed.get("subtitle_detail"), feed.get("subtitle"))[0]))
+    return ParsedFeed(
+        title=title,
+        link=link,
+        subtitle=subtitle,
+        # dict.get: feedparser's own get() warns about its updated/published aliasing.
+        updated=_struct_date(dict.get(feed, "updated_parsed")) or _struct_date(dict.get(feed, "published_parsed")),
+        version=version,
+        entries=entries,
+        problem=problem,
+        warning=warning,
+    )
 
 
 def _first_author(obj: dict[str, Any]) -> str | None:
@@ -341,7 +355,14 @@ def _parse_json(data: bytes, url: str, outlet: str | None) -> ParsedFeed:
             )
         )
     v = version.rsplit("/", 1)[-1] if isinstance(version, str) else ""
-    return ParsedFeed(title=title, link=home, version=f"json{v}", entries=entries)
+    desc = doc.get("description")
+    return ParsedFeed(
+        title=title,
+        link=home,
+        subtitle=_fold(desc) if isinstance(desc, str) else None,
+        version=f"json{v}",
+        entries=entries,
+    )
 
 
 def _looks_json(data: bytes, content_type: str | None) -> bool:
