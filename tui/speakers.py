@@ -47,7 +47,10 @@ _VERBS = (
     "snap|snapped|tout|touted|boast|pronounce|pronounced|envision|envisioned|rail|railed|mock|mocked|"
     "pointed out|points out|point out|went on|goes on|summed up|according to"
 )
-_VERB_SET = frozenset(w for w in _VERBS.split("|") if " " not in w)
+# plural nouns far more often than verbs next to a quotation ("the states suing")
+_NOUNISH = frozenset("states remarks charges quotes posts notes answers counters demands promises hopes labels "
+                     "brands cries reads puts reports".split())
+_VERB_SET = frozenset(w for w in _VERBS.split("|") if " " not in w and w not in _NOUNISH)
 _PHRASAL = {"pointed": "out", "points": "out", "point": "out", "went": "on", "goes": "on",
             "summed": "up", "according": "to"}
 _WORD_RE = re.compile(r"[A-Za-z]+")
@@ -89,7 +92,7 @@ _INVERTING = re.compile(
     r"echoed|interjected|snapped|wondered|wonders|recounted|tweets)\b",
     re.IGNORECASE,
 )
-_PRONOUNS = frozenset("he she they we i it you".split())
+_PRONOUNS = frozenset("he she they we i it you who".split())
 _TITLES = frozenset(
     """mr mrs ms miss dr sen senator rep representative gov governor president vice pres
     chancellor secretary minister premier king queen prince princess judge justice gen general
@@ -128,14 +131,14 @@ _DET = (
     r"(?:the|a|an|his|her|their|its|our|one|another|this|that|these|those|some|many|most|two|three|"
     r"several|[A-Z][\w.-]*['’]s?)"
 )
-_NP_AT_END = re.compile(r"\b(?P<np>%s(?:\s+[\w’'-]+){1,6})\s*,?\s*$" % _DET, re.IGNORECASE)
+_NP_AT_END = re.compile(r"\b(?P<np>%s(?:,?\s+[\w’'-]+){1,6})\s*,?\s*$" % _DET, re.IGNORECASE)
 _NP_AT_START = re.compile(
     r"\s*(?P<np>(?:the|a|an|his|her|their|its|one|another|two|three|several|some|many)(?:\s+[\w’'.-]+){1,6}?)"
     r"(?=\s*(?:[,;:.!?(]|\s(?:who|which|that|in|at|on|to|with|during|after|before|while|when|as)\b|$))",
     re.IGNORECASE,
 )
 _PRONOUN_AT_END = re.compile(
-    r"\b(?P<np>he|she|they|we|I|it|you)(?:['’](?:s|d|ve|re|ll))?\s*,?\s*$", re.IGNORECASE
+    r"\b(?P<np>he|she|they|we|I|it|you|who)(?:['’](?:s|d|ve|re|ll))?\s*,?\s*$", re.IGNORECASE
 )
 _PRONOUN_AT_START = re.compile(r"\s*(?P<np>he|she|they|we|I)\b(?!['’])", re.IGNORECASE)
 # Words that cannot end or fill a speaker noun phrase ("his list by", "a single").
@@ -146,6 +149,7 @@ _FUNCTION = frozenset(
     could should may might must very too also just only even it its single same such other more
     most less least all any each every both either neither own this these those there here""".split()
 )
+_LAST_WORD = re.compile(r"([\w’'-]+)\s*$")
 _INNER_OK = frozenset("of for at from in on with and".split())
 _ING = re.compile(r"(?:saying|adding|noting|arguing|asking|telling|writing|explaining|declaring|insisting|"
                   r"warning|asserting|claiming|suggesting|urging|describing|calling|recalling|tweeting|"
@@ -165,9 +169,8 @@ _NAME_COMMA_START = re.compile(
 )
 # 'said former Obama adviser David Axelrod': lowercase modifiers, then the name
 _MODIFIED_NAME = re.compile(
-    r"\s*(?:(?:former|then|longtime|veteran|fellow|retired|outgoing|incoming|acting|top|senior|chief|"
-    r"[A-Z][\w.-]*|[a-z]+-[a-z]+)\s+){0,3}"
-    r"(?:(?!(?:on|in|at|to|for|with|of|from|by|during|after|before|that|this|the|a|an|and|but|as)\b)[a-z]+\s+){0,2}"
+    r"\s*(?:(?!(?:on|in|at|to|for|with|of|from|by|during|after|before|that|this|the|a|an|and|but|as|"
+    r"he|she|they|it|we|i|who|which|when|while|if|because)\b)[^\s,;:.“”\"]+\s+){0,4}?"
     r"(?P<np>%s(?:[ \u00a0]+(?:%s[ \u00a0]+)?%s)*)(?=\s*(?:\([^()]{1,40}\))?\s*(?:[,.;:!?]|$))"
     % (_CAP, _PARTICLE, _CAP)
 )
@@ -177,7 +180,7 @@ _ADVERBS = re.compile(
     r"publicly|repeatedly|often|frequently|famously|simply|flatly|bluntly|quickly|initially|"
     r"first|further|again|himself|herself|themselves|privately|openly|separately|did|does|do|"
     r"not|never|even|just|only|already|still|has\s+long|long|since|been|is|was|were|are|"
-    r"has\s+been|had\s+been|explicitly|specifically|famously|memorably|infamously))+\s*$",
+    r"has\s+been|had\s+been|explicitly|specifically|famously|memorably|infamously|[a-z]+ed\s+and))+\s*$",
     re.IGNORECASE,
 )
 _APPOSITIVE = re.compile(
@@ -227,6 +230,15 @@ def _strip_titles(name: str) -> str:
     if 0 <= last_title < len(toks) - 1:
         toks = toks[last_title + 1:]
     return " ".join(toks)
+
+
+def _np_head(np: str) -> str:
+    """'the band leader called Democratic bigwigs' -> 'the band leader'."""
+    words = np.split(" ")
+    for k, w in enumerate(words[1:], 1):
+        if w.lower() in _VERB_SET or w.lower() in _FUNCTION:
+            return " ".join(words[:k])
+    return np
 
 
 def _plausible_np(np: str) -> bool:
@@ -402,6 +414,13 @@ class SpeakerResolver:
         return self.canonical(found) if found else None
 
     # ------------------------------------------------------------------ rules
+    def _after_preposition(self, lo: int, pos: int) -> bool:
+        """Is text[pos] the object of a preposition ('to the Observer', 'on Iowa TV')?"""
+        m = _LAST_WORD.search(self.text, max(lo, pos - 30), pos)
+        if m and m.group(1).lower() in ("the", "a", "an"):
+            m = _LAST_WORD.search(self.text, max(lo, m.start() - 30), m.start())
+        return bool(m and m.group(1).lower() in _FUNCTION)
+
     def _subject_before(self, lo: int, verb_start: int) -> Attribution | None:
         """The speaker named right before a speech verb: 'Kim said', 'Liu, a spokesman, told'."""
         lo = max(lo, verb_start - 320)
@@ -414,6 +433,7 @@ class SpeakerResolver:
         m = _PRONOUN_AT_END.search(head)
         if m:
             return self._make(m.group("np"), lo + m.start("np"), pronoun=True)
+        name_at_end: tuple[str, int] | None = None
         m = _NAME_AT_END.search(head)
         if m and _tokens(m.group("np")):
             np = m.group("np")
@@ -428,7 +448,12 @@ class SpeakerResolver:
                 tail = head[m.end("np"):]
                 if "," not in tail or not _APPOSITIVE.search(head):
                     return self._make(np, start)
+                name_at_end = (np, start)
         m = _APPOSITIVE.search(head)
+        if m and self._after_preposition(lo, lo + m.start("np")):
+            m = None
+        if m is None and name_at_end is not None:
+            return self._make(*name_at_end)
         if m:
             np = m.group("np")
             toks = _tokens(np)
@@ -440,7 +465,9 @@ class SpeakerResolver:
                 return self._make(" ".join(toks), start)
         m = _NP_AT_END.search(head)
         if m and _plausible_np(m.group("np")):
-            return self._make(m.group("np"), lo + m.start("np"))
+            prev = _LAST_WORD.search(head, 0, m.start("np"))
+            if prev is None or prev.group(1).lower() not in _FUNCTION:
+                return self._make(m.group("np"), lo + m.start("np"))
         return None
 
     def _sentence_subject(self, start: int, pos: int) -> Attribution | None:
@@ -462,8 +489,8 @@ class SpeakerResolver:
             if toks and toks[0].lower().strip(".,") not in _NOT_NAME:
                 return self._make(m.group("np"), start + m.start("np"))
         m = _NP_AT_START.match(seg, off)
-        if m and _plausible_np(m.group("np")):
-            return self._make(m.group("np"), start + m.start("np"))
+        if m and _plausible_np(_np_head(m.group("np"))):
+            return self._make(_np_head(m.group("np")), start + m.start("np"))
         return None
 
     def _object_after(self, pos: int, hi: int) -> Attribution | None:
@@ -508,9 +535,9 @@ class SpeakerResolver:
             got = self._object_after(inv.end(), cl_hi)
             if got:
                 return got
-        found = _verbs(self.text, off, min(cl_hi, off + 200))
-        vm = found[0] if found else None
-        if vm and vm.start - off <= 160:
+        for vm in _verbs(self.text, off, min(cl_hi, off + 200)):
+            if vm.start - off > 160:
+                break
             got = self._subject_before(off, vm.start)
             if got:
                 return got
@@ -557,7 +584,7 @@ class SpeakerResolver:
     def _clause_speaker(self, start: int, end: int) -> Attribution | None:
         """Speaker named in text[start:end], the words that lead into a quotation."""
         m = _NAME_COLON.search(self.text, max(start, end - 120), end)
-        if m:
+        if m and not self._after_preposition(start, m.start("np")):
             toks = _tokens(m.group("np"))
             if toks and toks[0].lower().strip(".,") not in _NOT_NAME:
                 return replace(self._make(m.group("np"), m.start("np")), rule="colon")
@@ -595,8 +622,11 @@ class SpeakerResolver:
         open_pos, close_end = self.spans[idx]
         before_text = self.text[self._sentence_start(self._paragraph(open_pos)[0], open_pos):open_pos]
         got: Attribution | None = None
-        # a quote opening its sentence is usually attributed after it
-        if not before_text.strip() or before_text.rstrip().endswith(("—", "--", "–")):
+        inner_end = self.text[max(open_pos, close_end - 3):close_end + 1]
+        # a quote opening its sentence, or one closed on a comma ('"...," the senator
+        # says'), is attributed after it
+        if (not before_text.strip() or before_text.rstrip().endswith(("—", "--", "–"))
+                or any(c in inner_end for c in ",?!")):
             got = self._after(idx) or self._before(idx)
         else:
             got = self._before(idx) or self._after(idx)
@@ -648,16 +678,28 @@ class SpeakerResolver:
             while prev_lo > 0 and not self.text[prev_lo:prev_hi].strip():
                 prev_hi = prev_lo - 1
                 prev_lo = self.text.rfind("\n", 0, max(prev_hi, 0)) + 1
+            prev_quoted = False
             for k in range(idx - 1, -1, -1):
                 if self.spans[k][0] < prev_lo:
                     break
+                prev_quoted = True
                 a = self.memo.get(k)
                 if a and a.start is not None and k not in self.dropped:
                     return a
+            if prev_quoted:
+                return _NONE
             tail = self.text[prev_lo:prev_hi].rstrip()
+            end = prev_lo + len(tail)
+            start = self._sentence_start(prev_lo, max(prev_lo, end - 1))
             if tail.endswith(":"):
-                end = prev_lo + len(tail)
-                got = self._clause_speaker(self._sentence_start(prev_lo, end - 1), end)
+                got = self._clause_speaker(start, end)
                 if got:
                     return got
+            # "Valastro praised Christie's leadership."  then a paragraph of quotation:
+            # the words belong to the subject of the paragraph before
+            got = self._sentence_subject(start, end)
+            if got is None and start > prev_lo:
+                got = self._sentence_subject(prev_lo, end)
+            if got is not None:
+                return got
         return _NONE
