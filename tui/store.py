@@ -227,8 +227,6 @@ class Store:
             else:
                 conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
             conn.execute("PRAGMA busy_timeout=30000")
-            if not readonly:
-                conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA cache_size=-32000")
@@ -261,6 +259,11 @@ class Store:
 
     def _migrate(self) -> None:
         version = self._check_version()
+        # Only after the file is known to be ours: switching to WAL rewrites the header.
+        try:
+            self._conn.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: cannot use the store ({exc})") from None
         for target in range(version + 1, len(_MIGRATIONS) + 1):
             try:
                 with self._conn:

@@ -1,0 +1,157 @@
+"""Import into the store: summary counts, re-import, updates, bad files, reading state, search."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tui.cli import main
+from tui.importer import Importer
+from tui.store import Store, StoreError
+
+from conftest import SAMPLES
+
+
+def _store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "store.db")
+
+
+def test_samples_import_and_reimport_is_a_no_op(tmp_path):
+    with _store(tmp_path) as store:
+        first = Importer(store).import_paths([SAMPLES])
+        n = store.article_count()
+        assert first.imported == n >= 15 and not first.skipped
+        again = Importer(store).import_paths([SAMPLES])
+        assert (again.imported, again.updated, again.unchanged) == (0, 0, n)
+        assert store.article_count() == n
+
+
+def test_changed_file_is_updated_and_keeps_its_reading_state(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    f = src / "a.txt"
+    f.write_text("Bridge vote\n\nThe council voted to replace the bridge on Tuesday night.\n", encoding="utf-8")
+    with _store(tmp_path) as store:
+        Importer(store).import_paths([src])
+        sid = store.story_order()[0]
+        store.set_read(sid, True)
+        store.set_starred(sid, True)
+        f.write_text("Bridge vote\n\nThe council voted 7-2 to replace the bridge on Tuesday night.\n",
+                     encoding="utf-8")
+        s = Importer(store).import_paths([src])
+        assert (s.imported, s.updated, s.unchanged) == (0, 1, 0)
+        assert store.article_count() == 1
+        (sid,) = store.story_order()
+        row = store.story(sid)
+        assert row.read and row.starred
+        art = store.article_text(store.story_versions(sid)[0].id)
+        assert "7-2" in art.body
+
+
+def test_bad_files_are_skipped_with_a_reason_and_the_rest_imports(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "good.txt").write_text("Headline\n\nA perfectly fine article body about the harbour.\n")
+    (src / "empty.txt").write_bytes(b"")
+    (src / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10)
+    (src / "big.txt").write_bytes(b"x " * 600_000)
+    with _store(tmp_path) as store:
+        s = Importer(store, max_bytes=1_000_000).import_paths([src, tmp_path / "missing.txt"])
+        reasons = {Path(x.source).name: x.reason for x in s.skipped}
+        assert s.imported == 1
+        assert "empty" in reasons["empty.txt"]
+        assert "binary" in reasons["binary.txt"]
+        assert "too large" in reasons["big.txt"]
+        assert "missing.txt" in reasons
+
+
+def test_import_command_prints_a_summary(tmp_path, capsys):
+    assert main(["import", str(SAMPLES)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("imported ")
+    assert "updated 0, unchanged 0, skipped 0" in out
+    assert main(["import", str(SAMPLES)]) == 0
+    assert "imported 0, updated 0" in capsys.readouterr().out
+
+
+def test_read_and_starred_state_survive_reopening(tmp_path):
+    with _store(tmp_path) as store:
+        Importer(store).import_paths([SAMPLES])
+        ids = store.story_order()
+        store.set_read(ids[0], True)
+        store.set_starred(ids[1], True)
+    with _store(tmp_path) as store:
+        assert store.story(ids[0]).read and not store.story(ids[0]).starred
+        assert store.story(ids[1]).starred and not store.story(ids[1]).read
+
+
+def test_search_finds_stories_by_body_words_and_prefix(tmp_path):
+    with _store(tmp_path) as store:
+        Importer(store).import_paths([SAMPLES])
+        hits = store.search("Patricia Kim")
+        titles = [store.story(i).title for i in hits]
+        assert titles and all("North Korea" in t for t in titles)
+        assert store.search("aquif") and store.search("aquifer") == store.search("aquif")
+        assert store.search('"; DROP TABLE articles; --') == []
+        assert store.article_count() > 0
+
+
+def test_seed_copies_form_one_story_with_the_full_original_as_canonical(tmp_path, shared_dir):
+    with _store(tmp_path) as store:
+        Importer(store).import_paths([shared_dir / "seeds"])
+        (sid,) = store.story_order()
+        versions = store.story_versions(sid)
+        assert len(versions) == 2
+        assert Path(versions[0].source).name == "001_65642de56bddba02.txt"
+
+
+def test_samples_group_as_their_readme_says(tmp_path):
+    expected = yaml.safe_load((SAMPLES / "stories.yaml").read_text(encoding="utf-8"))
+    with _store(tmp_path) as store:
+        Importer(store).import_paths([SAMPLES])
+        got = {frozenset(Path(v.source).name for v in store.story_versions(sid)) for sid in store.story_order()}
+    want = {frozenset(s["files"]) for s in expected["stories"]}
+    assert got == want
+
+
+def test_a_foreign_sqlite_file_is_refused_and_left_untouched(tmp_path):
+    p = tmp_path / "other.db"
+    conn = sqlite3.connect(p)
+    conn.execute("CREATE TABLE mine(x)")
+    conn.commit()
+    conn.close()
+    before = p.read_bytes()
+    with pytest.raises(StoreError, match="not a newsreader store"):
+        Store(p)
+    assert p.read_bytes() == before
+
+
+def test_a_non_database_file_is_refused(tmp_path):
+    p = tmp_path / "junk.db"
+    p.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(StoreError, match="not a newsreader store"):
+        Store(p)
+    assert p.read_bytes().startswith(b"this is not")
+
+
+def test_store_is_in_xdg_data_home_and_in_wal_mode(tmp_path, isolated_home):
+    assert main(["import", str(SAMPLES / "voa-north-korea-troops.txt")]) == 0
+    db = isolated_home / ".local" / "share" / "newsreader" / "newsreader.db"
+    assert db.exists()
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_folder_walk_skips_readme_and_hidden_files(tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(SAMPLES, src)
+    (src / ".hidden.txt").write_text("Hidden\n\nShould not be imported at all.\n")
+    with _store(tmp_path) as store:
+        Importer(store).import_paths([src])
+        sources = [Path(r[0]).name for r in store.conn.execute("SELECT source FROM articles")]
+    assert "README.md" not in sources and ".hidden.txt" not in sources
