@@ -60,7 +60,7 @@ def test_export_round_trips() -> None:
     assert {f.url: f.tags for f in back.feeds} == {f.url: f.tags for f in feeds}
     assert {f.url: f.name for f in back.feeds} == {
         "https://a.example/rss": "A & B <news>",
-        "https://b.example/atom": "https://b.example/atom",
+        "https://b.example/atom": None,
         "https://c.example/feed": "C",
         "https://d.example/feed": "Bell name",
     }

@@ -100,6 +100,8 @@ def parse_opml(data: bytes) -> OpmlImport:
             continue
         label = _attr(el, "title") or _attr(el, "text")
         url = _attr(el, "xmlUrl")
+        if url and label == url:
+            label = None  # exporters (ours too) write the URL when a feed has no name
         if url:
             why = check_url(url)
             if why:
