@@ -74,6 +74,10 @@ def _classify(text: str, i: int, glyph: str) -> _Mark | None:
     if glyph in ("''", "``", '"') or glyph in _DOUBLE_OPEN or glyph in _DOUBLE_CLOSE:
         if glyph == "``":
             return _Mark(i, length, "D", "open", glyph)
+        if glyph in _DOUBLE_CLOSE and not space_before:
+            return _Mark(i, length, "D", "close", glyph)  # 'paranoia,”Clinton said': trust the glyph
+        if glyph in _DOUBLE_OPEN and not space_after:
+            return _Mark(i, length, "D", "open", glyph)
         if can_open and not can_close:
             return _Mark(i, length, "D", "open", glyph)
         if can_close and not can_open:
@@ -145,8 +149,10 @@ def _pair(text: str, lo: int, hi: int, carried: bool) -> tuple[list[Span], bool]
             depth += 1
             continue
         if mk.direction == "open" and depth == 1:
-            # an opening mark where a close was due: the close was left out
-            spans.append(Span(outer.pos + outer.length, mk.pos, outer.pos, mk.pos, True, False, False))
+            # an opening mark where a close was due: the close was left out; but a
+            # straight mark followed by curly ones is a stray block-quote marker
+            if _straight(outer.glyph) == _straight(mk.glyph):
+                spans.append(Span(outer.pos + outer.length, mk.pos, outer.pos, mk.pos, True, False, False))
             outer = mk
             continue
         depth -= 1
@@ -158,6 +164,10 @@ def _pair(text: str, lo: int, hi: int, carried: bool) -> tuple[list[Span], bool]
     if still_open and outer is not None:
         spans.append(Span(outer.pos + outer.length, hi, outer.pos, hi, True, False, False))
     return spans, still_open
+
+
+def _straight(glyph: str) -> bool:
+    return glyph in ('"', "''")
 
 
 def _closes_later(marks: list[_Mark], k: int) -> bool:
@@ -229,11 +239,13 @@ def _extract(text: str, entities: Sequence[Entity] | None) -> list[Quote]:
 
 
 _TITLE_BEFORE = re.compile(
-    r"(?:['’]s|\b(?:on|titled|entitled|called|named|dubbed|film|book|show|program|programme|podcast|memoir|"
-    r"series|song|album|article|column|op-ed|slogan|episode|headline|movie|novel|documentary|hashtag|"
-    r"so-called|so called|magazine|newsletter|essay|report|speech|hit|sitcom|broadcast of))\s*$",
+    r"(?:['’]s?|\b(?:on|titled|entitled|called|named|dubbed|nicknamed|nickname|known as|known as the|film|book|"
+    r"show|program|programme|podcast|memoir|series|song|anthem|album|article|column|commentary|op-ed|slogan|"
+    r"episode|headline|movie|novel|documentary|hashtag|so-called|so called|magazine|newsletter|essay|report|"
+    r"speech|hit|sitcom|broadcast of|the|a|an|his|her|their|its|our|my))[,:]?\s*$",
     re.IGNORECASE,
 )
+_NICKNAME = re.compile(r"[A-Z][\w.]*\s*$")
 _SMALL_WORDS = frozenset("a an the of and or in on to for at by with from is as".split())
 _LEAD_END = re.compile(r"[.!?][\"”'’]?\s+(?=\S|$)")
 
@@ -257,6 +269,11 @@ def _keep(text: str, sp: Span, s: int, e: int, plo: int, phi: int, attr: Attribu
         return False
     if before.rstrip().endswith(("so-called", "so called")):
         return False
+    after = text[sp.close_end:sp.close_end + 3]
+    if len(words) <= 2 and _NICKNAME.search(before) and after[:1] == " " and after[1:2].isupper():
+        return False  # Marcia "Cia" Price
+    if sp.single and not text[plo:sp.open_pos].strip() and not text[sp.close_end:phi].strip(" .\t"):
+        return False  # a sub-heading set in single quotes
     cut = None
     for cut in _LEAD_END.finditer(before):
         pass
