@@ -49,7 +49,7 @@ _VERBS = (
 )
 # plural nouns far more often than verbs next to a quotation ("the states suing")
 _NOUNISH = frozenset("states remarks charges quotes posts notes answers counters demands promises hopes labels "
-                     "brands cries reads puts reports".split())
+                     "brands cries puts reports".split())
 _VERB_SET = frozenset(w for w in _VERBS.split("|") if " " not in w and w not in _NOUNISH)
 _PHRASAL = {"pointed": "out", "points": "out", "point": "out", "went": "on", "goes": "on",
             "summed": "up", "according": "to"}
@@ -75,6 +75,8 @@ def _verbs(text: str, lo: int, hi: int) -> list[_Hit]:
                 continue  # 'Hope Hicks', 'Read' in a title: capitalised words are names
             w = w.lower()
         if w in _VERB_SET:
+            if m.start() >= 2 and text[m.start() - 2:m.start()] in ("'s", "’s", "s'", "s’"):
+                continue  # 'Mrs. Clinton's remark': a noun after a possessive
             if w == "called" and text[max(0, m.start() - 3):m.start()] in ("so-", "so "):
                 continue  # so-called: a scare quote, not speech
             out.append(_Hit(m.start(), m.end(), w))
@@ -147,7 +149,9 @@ _FUNCTION = frozenset(
     and or but nor that which who whom whose what when where why how if because while though
     although so not no is was were are be been being has had have do does did will would can
     could should may might must very too also just only even it its single same such other more
-    most less least all any each every both either neither own this these those there here""".split()
+    most less least all any each every both either neither own this these those there here through
+    across against among around behind below beneath beside between beyond near toward towards upon
+    within without via per outside inside throughout along amid""".split()
 )
 _LAST_WORD = re.compile(r"([\w’'-]+)\s*$")
 _INNER_OK = frozenset("of for at from in on with and".split())
@@ -161,7 +165,7 @@ _CLAUSE_OPENER = frozenset(
     though because once asked speaking according unlike like amid following""".split()
 )
 _NAME_COLON = re.compile(
-    r"(?P<np>%s(?:[ \u00a0]+(?:%s[ \u00a0]+)?%s)*)(?:[ \u00a0]*\([^()]{1,40}\))?\s*:\s*$" % (_CAP, _PARTICLE, _CAP)
+    r"(?P<np>%s(?:[ \u00a0]+(?:%s[ \u00a0]+)?%s)*)(?:[ \u00a0]*\([^()]{1,40}\))?\s*(?::|--|—)\s*$" % (_CAP, _PARTICLE, _CAP)
 )
 _NAME_COMMA_START = re.compile(
     r"\s*(?P<np>%s(?:[ \u00a0]+(?:%s[ \u00a0]+)?%s)*)(?:[ \u00a0]*\([^()]{1,40}\))?\s*,\s+(?:a|an|the|who|[a-z]+['’]s|[A-Z][\w.]*['’]s)\b"
@@ -174,6 +178,7 @@ _MODIFIED_NAME = re.compile(
     r"(?P<np>%s(?:[ \u00a0]+(?:%s[ \u00a0]+)?%s)*)(?=\s*(?:\([^()]{1,40}\))?\s*(?:[,.;:!?]|$))"
     % (_CAP, _PARTICLE, _CAP)
 )
+_SUBJECT_VERB = re.compile(r"(?:\s*\([^()]{1,40}\))?\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|s)\b")
 _NP_VERBISH = re.compile(r"\s*(?:[\w’'.-]+\s+){0,1}(?:[a-z]+(?:ed|es|s)|told|said|says|wrote|sang|spoke|put|began|went)\b")
 _ADVERBS = re.compile(
     r"(?:\s+(?:also|later|then|once|has|had|have|would|will|could|recently|previously|reportedly|"
@@ -247,7 +252,7 @@ def _plausible_np(np: str) -> bool:
     if len(words) < 2 or words[0].lower() in ("that", "this", "these", "those"):
         return False
     last = words[-1].lower().strip(",.")
-    if last in _FUNCTION or last.endswith("ing") or last in _PRONOUNS:
+    if last in _FUNCTION or last in _PRONOUNS:
         return False
     return all(w.lower() not in _FUNCTION or w.lower() in _INNER_OK for w in words[1:-1])
 
@@ -402,13 +407,22 @@ class SpeakerResolver:
                     break
         finally:
             self._resolving = False
+        # 'Sen. Claire McCaskill (D-Mo.) scolded him: "..." she said': a named subject
+        found_subject = None
+        for m in _NAME_RUN.finditer(self.text, max(0, pos - 1500, best_pos + 1), pos):
+            stripped = _strip_titles(m.group())
+            if len(_tokens(stripped)) >= 2 and not stripped.isupper() and not self._inside_quote(m.start()):
+                if _SUBJECT_VERB.match(self.text, m.end(), pos):
+                    found_subject = stripped
+        if found_subject is not None:
+            return self.canonical(found_subject)
         if best is not None:
             return best
         # the nearest multi-word name before the pronoun
         found = None
         for m in _NAME_RUN.finditer(self.text, max(0, pos - 1500), pos):
             stripped = _strip_titles(m.group())
-            if len(_tokens(stripped)) >= 2 and not self._inside_quote(m.start()):
+            if len(_tokens(stripped)) >= 2 and not stripped.isupper() and not self._inside_quote(m.start()):
                 if self.persons is None or stripped.split()[-1].lower() in self.persons:
                     found = stripped
         return self.canonical(found) if found else None
@@ -473,13 +487,18 @@ class SpeakerResolver:
     def _sentence_subject(self, start: int, pos: int) -> Attribution | None:
         """Subject of the sentence text[start:pos], for 'X rallied supporters, saying: "..."'."""
         seg = self.text[start:pos]
-        off = 0
+        offs = [0]
         first = re.match(r"\s*([\w’'-]+)", seg)
         if first and first.group(1).lower() in _CLAUSE_OPENER:
-            comma = seg.find(", ")
-            if comma < 0:
-                return None
-            off = comma + 1
+            # 'On July 6, 2015, Sanders made ...': the subject follows an opening phrase
+            offs = [m.end() for m in re.finditer(r",\s", seg[:200])][:3]
+        for off in offs:
+            got = self._subject_at(seg, start, off)
+            if got is not None:
+                return got
+        return None
+
+    def _subject_at(self, seg: str, start: int, off: int) -> Attribution | None:
         m = _PRONOUN_AT_START.match(seg, off)
         if m:
             return self._make(m.group("np"), start + m.start("np"), pronoun=True)
@@ -610,7 +629,8 @@ class SpeakerResolver:
             got = self._subject_before(start, vm.start)
             if got:
                 return got
-            if ing:
+            if ing or re.match(r"[\s,:]*$", between):
+                # 'Protesters marching through the streets chanted "..."'
                 got = self._sentence_subject(start, vm.start)
                 if got:
                     return got
@@ -664,6 +684,20 @@ class SpeakerResolver:
                 nxt = self._direct(idx + 1)
                 if nxt.start is not None:
                     return nxt
+        # 'The administration may be reluctant, Schiff said. "..."'
+        sent_start = self._sentence_start(lo, open_pos)
+        if sent_start > lo and not self.text[sent_start:open_pos].strip():
+            prev_start = self._sentence_start(lo, max(lo, sent_start - 2))
+            tail_verbs = [v for v in _verbs(self.text, prev_start, sent_start) if sent_start - v.end < 40]
+            if tail_verbs:
+                v = tail_verbs[-1]
+                got = None
+                if _INVERTING.fullmatch(v.word):
+                    got = self._object_after(v.end, sent_start)
+                if got is None:
+                    got = self._subject_before(prev_start, v.start)
+                if got is not None:
+                    return got
         # an earlier quote of the same paragraph
         for k in range(idx - 1, -1, -1):
             if self.spans[k][0] < lo:
