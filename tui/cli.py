@@ -147,6 +147,16 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return 1 if missing else 0
 
 
+def _cmd_recluster(args: argparse.Namespace) -> int:
+    from tui.stories import rebuild_stories
+
+    cfg = _load_config(args)
+    with _open_store(cfg) as store:
+        n = rebuild_stories(store, cfg.cluster_settings(), progress=lambda msg: print(msg, file=sys.stderr))
+        print(f"{store.article_count():,} articles in {n:,} stories")
+    return 0
+
+
 def _cmd_app(args: argparse.Namespace) -> int:
     cfg = _load_config(args)
     if args.print_config:
@@ -190,6 +200,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--workers", type=int, default=None, help="analysis processes (default: by size)")
     p.set_defaults(func=_cmd_import)
+
+    p = sub.add_parser("recluster", help="rebuild every story in the store from scratch (keeps your splits/merges)")
+    p.set_defaults(func=_cmd_recluster)
 
     p = sub.add_parser("cluster", help="group article files into stories")
     p.add_argument("--json", action="store_true", help="one JSON object (eval/CONTRACT.md)")

@@ -35,6 +35,22 @@ def _fit(text: str, width: int) -> str:
     return text[: max(0, width - 1)] + "…"
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _short_date(iso: str | None, *, wide: bool) -> str:
+    """'2024-11-22' on wide lists, '22 Nov 24' on narrow ones."""
+    if not iso:
+        return ""
+    if wide:
+        return iso[:10]
+    try:
+        y, m, d = iso[:10].split("-")
+        return f"{int(d):>2} {_MONTHS[int(m) - 1]} {y[2:]}"
+    except (ValueError, IndexError):
+        return iso[:9]
+
+
 class StoryList(ScrollView, can_focus=True):
     """Newest-first stories; one line each: marks, title, outlets, date."""
 
@@ -148,23 +164,23 @@ class StoryList(ScrollView, can_focus=True):
         star_style = self.get_component_rich_style("story-list--star")
         mark = " " if row.read else "●"
         star = "★" if row.starred else " "
-        date = (row.published or "")[:10]
-        count = f"{row.n_articles}×" if row.n_articles > 1 else "  "
-        meta_room = max(0, width - 4 - 12 - len(count) - 1)
-        outlets = display_line(row.outlets, 200)
-        meta = ""
-        if width >= 60 and outlets:
-            meta = _fit(outlets, min(len(outlets), max(0, min(24, meta_room - 30))))
-            meta = meta.rstrip()
-        tail = " ".join(x for x in (count, meta, date) if x)
-        title_w = max(0, width - 4 - len(tail) - 1)
+        date = _short_date(row.published, wide=width >= 70)
+        count = f"{row.n_articles}×" if row.n_articles > 1 else ""
+        # Outlets only where the title keeps at least 30 columns.
+        outlets = display_line(row.outlets, 200) if row.n_articles > 1 else ""
+        room_for_outlets = width - 3 - 30 - len(date) - len(count) - 3
+        if outlets and room_for_outlets >= 8:
+            outlets = outlets if len(outlets) <= room_for_outlets else outlets[: room_for_outlets - 1] + "…"
+        else:
+            outlets = ""
+        tail = " ".join(x for x in (count, outlets, date) if x)
+        title_w = max(0, width - 3 - len(tail) - 1)
         title = _fit(display_line(row.title, 400), title_w)
         segs = [
-            Segment(f"{mark}", base + text_style),
-            Segment(f"{star} ", base + star_style),
-            Segment(" ", base),
+            Segment(mark, base + text_style),
+            Segment(star + " ", base + star_style),
             Segment(title, base + text_style),
-            Segment(" " + tail.rjust(max(0, width - 4 - title_w - 1)), base + meta_style),
+            Segment(" " + tail, base + meta_style),
         ]
         strip = Strip(segs).crop_extend(0, width, base)
         if is_cursor:
