@@ -12,6 +12,7 @@ linear in the text length.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -37,7 +38,7 @@ from tui.gazetteer import CITY_TRUSTED_POP, Gazetteer, load
 from tui.records import Entity, EntityType, Mention
 
 # Text past this is not looked at: no real article is longer, and it bounds the time.
-MAX_CHARS = 1_000_000
+MAX_CHARS = 300_000
 MAX_ENTITIES = 300
 MAX_RUN = 8
 
@@ -95,29 +96,42 @@ class _Doc:
 
 
 # --------------------------------------------------------------------------- tokens
-def _tokenize_line(text: str, start: int, end: int, line: int, out: list[_Tok]) -> None:
+def _tokenize(text: str, limit: int) -> list[_Tok]:
+    """All tokens of ``text[:limit]`` with their line number and sentence-start flag."""
+    out: list[_Tok] = []
+    line = 0
+    next_nl = text.find("\n", 0, limit)
     prev_punct = True
-    for m in _TOKEN.finditer(text, start, end):
+    for m in _TOKEN.finditer(text, 0, limit):
+        s = m.start()
+        if 0 <= next_nl < s:
+            line += text.count("\n", next_nl, s)
+            next_nl = text.find("\n", s, limit)
+            prev_punct = True
         kind = m.lastgroup or "punct"
-        s, e = m.start(), m.end()
         t = m.group()
+        e = m.end()
         poss = False
+        cap = kind == "acr"
         if kind == "word":
-            # "Washington-based", "Trump's": the name is the part before the suffix.
-            pm = _POSSESSIVE.search(t)
-            if pm and pm.start() > 0:
-                e = s + pm.start()
-                t = t[: pm.start()]
-                poss = True
-            h = t.find("-")
-            if h > 0 and t[h + 1 : h + 2].islower() and t[0].isupper() and not t[h + 1 :].startswith(("de-", "da-")):
+            if "'" in t or "’" in t:
+                # "Trump's": the name is the part before the possessive.
+                pm = _POSSESSIVE.search(t)
+                if pm and pm.start() > 0:
+                    e = s + pm.start()
+                    t = t[: pm.start()]
+                    poss = True
+            if "-" in t:
+                # "Washington-based": the name is the part before the suffix.
+                h = t.find("-")
                 rest = t[h + 1 :]
-                if rest.isalpha() and rest.islower():
+                if h > 0 and t[0].isupper() and rest.isalpha() and rest.islower():
                     e = s + h
                     t = t[:h]
-        cap = kind == "acr" or (kind == "word" and (t[0].isupper() or (t[:3] in ("al-", "el-") and t[3:4].isupper())))
-        out.append(_Tok(t, s, e, kind, t.casefold(), cap, prev_punct, line, 0, poss))
+            cap = t[0].isupper() or (t[:3] in ("al-", "el-") and t[3:4].isupper())
+        out.append(_Tok(t, s, e, kind, t.casefold(), cap, prev_punct, line, len(out), poss))
         prev_punct = kind == "punct" and t in _SENT_END
+    return out
 
 
 def _line_is_caps(toks: list[_Tok]) -> bool:
@@ -479,15 +493,21 @@ def _fold(doc: _Doc) -> list[Entity]:
     # Merge near-identical full names ("Luis"/"Luiz ... Lula da Silva") and sub-names into the fullest.
     canon_of: dict[str, str] = {}
     full_names = sorted({p.canon for p in persons}, key=lambda c: (-len(c.split()), -len(c)))
+    split = {n: n.split() for n in full_names}
+    by_edge: dict[str, list[str]] = {}
+    for n in full_names:
+        for w in {split[n][0], split[n][-1]}:
+            by_edge.setdefault(w, []).append(n)
     for name in full_names:
-        toks = name.split()
+        toks = split[name]
         target = name
-        for bigger in full_names:
-            if bigger == name or len(bigger.split()) < len(toks):
+        cands = by_edge.get(toks[-1], []) + by_edge.get(toks[0], [])
+        for bigger in cands:
+            bt = split[bigger]
+            if bigger == name or len(bt) < len(toks):
                 continue
             if bigger in canon_of and canon_of[bigger] != bigger:
                 continue
-            bt = bigger.split()
             if len(bt) > len(toks) and any(bt[k : k + len(toks)] == toks for k in range(len(bt) - len(toks) + 1)):
                 target = bigger
                 break
@@ -507,7 +527,9 @@ def _fold(doc: _Doc) -> list[Entity]:
             lw = w.casefold()
             if lw in NAME_PARTICLES or len(lw) < 2:
                 continue
-            by_token.setdefault(lw, []).append((p.start, p.canon))
+            lst = by_token.setdefault(lw, [])
+            if not lst or lst[-1][1] != p.canon:
+                lst.append((p.start, p.canon))
     # Surface -> type from confident typed spans, for lone words and consistency.
     surface_type: dict[str, tuple[str, str]] = {}
     for s in spans:
@@ -580,11 +602,11 @@ def _close(a: str, b: str) -> bool:
 
 
 def _nearest(cands: list[tuple[int, str]], pos: int) -> str:
-    names = {c for _, c in cands}
-    if len(names) == 1:
-        return next(iter(names))
-    before = [(p, c) for p, c in cands if p <= pos]
-    return max(before)[1] if before else ""
+    """The one full name a short form can mean: the only one, or the nearest before it."""
+    if len(cands) == 1:
+        return cands[0][1]
+    k = bisect.bisect_right(cands, (pos, "\uffff"))
+    return cands[k - 1][1] if k else ""
 
 
 def _guess_lone(doc: _Doc, s: _Span) -> str | None:
@@ -680,22 +702,13 @@ def extract_entities(text: str) -> list[Entity]:
 
 def _extract(text: str) -> list[Entity]:
     limit = min(len(text), MAX_CHARS)
+    all_toks = _tokenize(text, limit)
     lines: list[list[_Tok]] = []
-    all_toks: list[_Tok] = []
-    pos = 0
-    ln = 0
-    while pos < limit:
-        nl = text.find("\n", pos, limit)
-        end = limit if nl < 0 else nl
-        toks: list[_Tok] = []
-        _tokenize_line(text, pos, end, ln, toks)
-        for t in toks:
-            t.idx = len(all_toks)
-            all_toks.append(t)
-        if toks:
-            lines.append(toks)
-        ln += 1
-        pos = end + 1
+    for t in all_toks:
+        if lines and lines[-1][0].line == t.line:
+            lines[-1].append(t)
+        else:
+            lines.append([t])
     if not lines:
         return []
     first_words = [t.low for t in lines[0][:3] if t.kind == "word"]
