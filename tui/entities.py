@@ -211,7 +211,9 @@ def _runs(toks: list[_Tok]) -> list[list[_Tok]]:
                 runs.append(cur)
                 cur = []
             continue
-        nxt_cap = i + 1 < n and (toks[i + 1].cap or toks[i + 1].low == "the" and i + 2 < n and toks[i + 2].cap)
+        nxt_cap = i + 1 < n and (
+            toks[i + 1].cap or toks[i + 1].low in ("the", *NAME_PARTICLES) and i + 2 < n and toks[i + 2].cap
+        )
         if cur and t.kind == "word" and nxt_cap:
             if t.low in NAME_PARTICLES and len(cur) < MAX_RUN and (
                 toks[i + 1].cap or toks[i + 1].low in NAME_PARTICLES and i + 2 < n and toks[i + 2].cap
@@ -344,7 +346,7 @@ def _resolve(doc: _Doc, seq: list[_Tok], toks: list[_Tok]) -> None:
                 kr = _known(doc, rest)
                 if kr is not None and len(rest) == len(seq) - i - 1 and kr[0] != "person" and kr[2] != "city":
                     _emit(doc, rest, kr[0], kr[1])
-                else:
+                elif not any(r.low in COMMON_WORDS or r.low in EVENT_SUFFIXES for r in rest):
                     _emit(doc, rest, "person")
             return
     # Leading known place or organisation glued to a name: "US Ambassador", "Bayern Munich" stays whole.
@@ -447,6 +449,7 @@ def _sports_place_type(seq: list[_Tok], toks: list[_Tok]) -> str:
 def _caps_line(doc: _Doc, toks: list[_Tok], surfaces: dict[str, tuple[str, str]], all_toks: list[_Tok]) -> None:
     """Headlines and datelines: only names the body or the gazetteer vouch for."""
     words = [t for t in toks if t.kind in ("word", "acr")]
+    table = doc.sports and sum(1 for t in toks if t.kind == "num") >= 2
     i = 0
     n = len(words)
     while i < n:
@@ -457,13 +460,15 @@ def _caps_line(doc: _Doc, toks: list[_Tok], surfaces: dict[str, tuple[str, str]]
                 continue
             s = doc.text[seq[0].start : seq[-1].end]
             key = s.casefold()
+            if L == 1 and (seq[0].low in COMMON_WORDS or seq[0].low in DEMONYMS):
+                continue
             if key in surfaces:
                 typ, canon = surfaces[key]
                 hit = (L, typ, canon)
                 break
             if L == 1 and (seq[0].low in COMMON_WORDS or seq[0].low in DEMONYMS or len(seq[0].text) < 3 and seq[0].kind != "acr"):
                 continue
-            k = _known(doc, seq, strict=not _dateline(seq, all_toks))
+            k = _known(doc, seq, strict=not (table or _dateline(seq, all_toks)))
             if k is not None:
                 typ = k[0]
                 if doc.sports and typ == "place" and k[2] in ("city", "state"):
@@ -540,6 +545,7 @@ def _fold(doc: _Doc) -> list[Entity]:
         if s.type in ("organization", "place") and s.ntok >= 2:
             acronyms.setdefault(_acronym(s.tokens), (s.type, s.canon))
 
+    pending: dict[str, list[_Span]] = {}
     teams: set[str] = set()
     if doc.sports and not doc.solo_sport:
         for s in spans:
@@ -576,7 +582,11 @@ def _fold(doc: _Doc) -> list[Entity]:
         if st is not None:
             s.type, s.canon = st
             continue
-        s.type = _guess_lone(doc, s)
+        pending.setdefault(key, []).append(s)
+    for group in pending.values():
+        typ = _guess_lone(doc, group)
+        for s in group:
+            s.type = typ
 
     out: dict[tuple[str, str], Entity] = {}
     for s in spans:
@@ -609,38 +619,76 @@ def _nearest(cands: list[tuple[int, str]], pos: int) -> str:
     return cands[k - 1][1] if k else ""
 
 
-def _guess_lone(doc: _Doc, s: _Span) -> str | None:
-    """Type a lone capitalised word the article gave no other evidence for."""
+def _cues(doc: _Doc, s: _Span) -> dict[str, int]:
+    """Votes the words around one mention of a lone capitalised word give each type."""
     gaz = doc.gaz
     low = s.text.casefold()
     text = doc.text
-    after = text[s.end : s.end + 12].lstrip()
-    nxt = re.match(r"[\w']+", after)
-    nw = nxt.group().casefold() if nxt else ""
-    before = text[max(0, s.start - 12) : s.start].rstrip()
-    pw = re.search(r"[\w']+$", before)
-    pword = pw.group() if pw else ""
+    after = text[s.end : s.end + 24]
+    before = text[max(0, s.start - 24) : s.start]
+    nxt = _NEXT_WORD.match(after)
+    nw = nxt.group(1).casefold() if nxt else ""
+    pws = _PREV_WORDS.findall(before)
+    pword = pws[-1] if pws else ""
+    pw = pword.casefold()
+    pw2 = pws[-2].casefold() if len(pws) >= 2 else ""
+    v = {"person": 0, "organization": 0, "place": 0}
     if nw in PERSON_VERBS:
-        return "person"
-    if pword.casefold() in PLACE_PREPOSITIONS and not pword[:1].isupper():
-        p = gaz.places.get(low)
-        if p is not None:
-            return "organization" if doc.sports and p.kind in ("city", "state") and pword != "in" else "place"
-    if pword.casefold() in ("in", "near") and not pword[:1].isupper() and low not in gaz.first_names:
-        return "place"
+        v["person"] += 1
+    if _AGE.match(after):
+        v["person"] += 2  # "Khaled Hijazi , 37"
+    if not pword[:1].isupper():
+        if pw in ("in", "near") or (pw == "of" and pw2 in _PLACE_NOUNS):
+            v["place"] += 2
+        elif pw in PLACE_PREPOSITIONS and gaz.places.get(low) is not None:
+            v["place"] += 1
+        if pw in _ORG_NOUNS or nw in _ORG_AFTER:
+            v["organization"] += 2
     if doc.sports:
-        if nw == "(":
-            return "person"
-        if pword == "at":
-            return "place"
-        if low.endswith("shire") or gaz.places.get(low) is not None:
+        if nw == "(" or after.lstrip().startswith("("):
+            v["person"] += 2
+        if pw == "at":
+            v["place"] += 1
+        if _team_context(doc, s):
+            v["organization"] += 2
+        if low.endswith(("shire", "sex")):
+            v["organization"] += 2
+    return v
+
+
+def _guess_lone(doc: _Doc, group: list[_Span]) -> str | None:
+    """Type a lone capitalised word from the cues around all its mentions in the article."""
+    gaz = doc.gaz
+    s = group[0]
+    low = s.text.casefold()
+    votes = {"person": 0, "organization": 0, "place": 0}
+    for m in group:
+        for k, n in _cues(doc, m).items():
+            votes[k] += n
+    best = max(votes, key=lambda k: votes[k])
+    if votes[best] >= 2 or (votes[best] == 1 and list(votes.values()).count(1) == 1 and best != "person"):
+        return best
+    p = gaz.places.get(low)
+    if doc.sports:
+        if p is not None:
             return "organization"
-        if _team_context(doc, s) and not doc.solo_sport:
-            return "organization"
+        return "person"
+    if votes["person"] and (low in gaz.first_names or low in gaz.surname_rank):
         return "person"
     if low in gaz.first_names or low in gaz.surname_rank:
         return "person"
     return "organization" if s.text.isupper() else None
+
+
+_NEXT_WORD = re.compile(r"[\s,]*([\w']+|\()")
+_PREV_WORDS = re.compile(r"[\w']+")
+_AGE = re.compile(r"\s*,\s*\d{1,2}\s*[,.]")
+_PLACE_NOUNS = frozenset("town village city region province district capital suburb outskirts port island".split())
+_ORG_NOUNS = frozenset(
+    """company firm group bank carmaker airline club side team newspaper daily agency insurer broker
+    brokerage retailer maker producer conglomerate subsidiary unit operator lender""".split()
+)
+_ORG_AFTER = frozenset("shares stock inc corp ltd plc group bank said.".split())
 
 
 def _team_context(doc: _Doc, s: _Span) -> bool:

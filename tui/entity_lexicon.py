@@ -38,7 +38,9 @@ COMMON_WORDS: Final[frozenset[str]] = frozenset(
     opinion analysis commentary breaking live watch listen click here see also
     mr mrs ms dr prof sir lord lady st saint women men scorers scorer extras bowling fall add
     republic universities first batting innings overs wickets pitching goals played won drawn lost
-    percent inning innings pct gb home away visitors hosts""".split()
+    percent inning innings pct gb home away visitors hosts golf baseball basketball soccer football
+    cricket tennis rugby hockey boxing athletics cycling squash racing league rbi era scoreboard
+    """.split()
 )
 
 # Days, months and similar capitalised words that break a name run.
@@ -88,7 +90,7 @@ ORG_SUFFIXES: Final[frozenset[str]] = frozenset(
 PLACE_SUFFIXES: Final[frozenset[str]] = frozenset(
     """station airport palace square street road avenue bridge river lake island islands mountain
     mountains valley bay sea ocean coast peninsula strait gulf park stadium province region county
-    district prefecture oblast canal desert plateau heights hills beach harbour harbor port""".split()
+    district prefecture oblast canal city town village desert plateau heights hills beach harbour harbor port""".split()
 )
 
 # A run starting with one of these followed by "of"/"for" names an organisation ("Bank of Japan").
@@ -128,7 +130,7 @@ DEMONYMS: Final[frozenset[str]] = frozenset(
     liberals labour muslim muslims christian christians catholic catholics protestant protestants jewish
     jews jew islamic islamist hindu buddhist sikh sunni shi'ite shiite shia kurds basque catalan
     flemish walloon cossack chechen tamil pashtun hutu tutsi bosnians serbs croats arabs israelis
-    palestinians americans europeans asians africans russians germans britons olympic olympics english-language
+    palestinians americans europeans asians africans black blacks white whites afrikaner afrikaners russians germans britons olympic olympics english-language
     anglo franco sino euro west-indian""".split()
 )
 
