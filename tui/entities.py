@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from tui.entity_lexicon import (
+    CORP_SUFFIXES,
     SOLO_SPORTS,
     PLACE_SUFFIXES,
     EVENT_SUFFIXES,
@@ -296,8 +297,13 @@ def _resolve(doc: _Doc, seq: list[_Tok], toks: list[_Tok]) -> None:
             typ = _sports_place_type(seq, toks)
         _emit(doc, seq, typ, k[1])
         return
-    last = seq[-1].low
-    if len(seq) >= 2 and last in ORG_SUFFIXES and not all(t.low in COMMON_WORDS or t.low in ORG_SUFFIXES for t in seq):
+    if doc.sports and not doc.solo_sport and len(seq) >= 2 and _team_line(seq, toks):
+        _emit(doc, seq, "organization")  # "St Mirren 2 East Fife 1"
+        return
+    last = seq[-1].low.replace(".", "")
+    if len(seq) >= 2 and (last in ORG_SUFFIXES or any(t.text == "&" for t in seq)) and (
+        not all(t.low in COMMON_WORDS or t.low in ORG_SUFFIXES for t in seq) or not seq[0].sent_start
+    ):
         body = seq
         while len(body) > 2 and (body[0].low == "the" or body[0].sent_start and body[0].low in COMMON_WORDS):
             body = body[1:]
@@ -333,7 +339,7 @@ def _resolve(doc: _Doc, seq: list[_Tok], toks: list[_Tok]) -> None:
         return
     # Titles: what follows is a person, what comes before is looked at on its own.
     for i in range(len(seq) - 1, -1, -1):
-        if _is_title(seq[i]):
+        if _is_title(seq[i]) and not (i == len(seq) - 1 and i > 0 and seq[i - 1].low in doc.gaz.first_names):
             j = i
             while j > 0 and (seq[j - 1].low in TITLE_MODIFIERS or _is_title(seq[j - 1])):
                 j -= 1
@@ -540,6 +546,13 @@ def _fold(doc: _Doc) -> list[Entity]:
     for s in spans:
         if s.type is not None and s.confident and not s.caps:
             surface_type.setdefault(s.text.casefold(), (s.type, s.canon))
+    # "Pirelli SpA" makes a lone "Pirelli" the same company, whatever else the word could be.
+    company_heads: dict[str, str] = {}
+    for s in spans:
+        if s.type == "organization" and s.ntok >= 2 and s.tokens[-1].replace(".", "") in CORP_SUFFIXES:
+            head = s.text[: s.text.rfind(" ")].strip().casefold() if " " in s.text else ""
+            if head:
+                company_heads.setdefault(head, s.canon)
     acronyms: dict[str, tuple[str, str]] = {}
     for s in spans:
         if s.type in ("organization", "place") and s.ntok >= 2:
@@ -560,6 +573,9 @@ def _fold(doc: _Doc) -> list[Entity]:
             s.type = "organization"
             continue
         key = s.text.casefold()
+        if key in company_heads and s.type in (None, "person", "organization"):
+            s.type, s.canon = "organization", company_heads[key]
+            continue
         cands = by_token.get(key)
         if cands and (s.type is None or s.type == "person" or not s.confident or s.caps or key in last_tokens):
             s.type, s.canon = "person", _nearest(cands, s.start)

@@ -83,7 +83,9 @@ ORG_SUFFIXES: Final[frozenset[str]] = frozenset(
     electric electronics network networks press television radio broadcasting society church school
     college academy hospital museum court tribunal police brigade brigades mission alliance coalition
     league bureau cabinet secretariat enterprises ventures investments insurance financial communications
-    media studios records airlines railways railway rail mining steel chemicals foods brewery motors""".split()
+    media studios records airlines railways railway rail mining steel chemicals foods brewery motors
+    cables textiles paper glass cement shipping lines logistics pharma brands stores resources
+    minerals metals mines fields managers desk kk bhd tbk pty sox""".split()
 )
 
 # A run ending in one of these is a place ("Seoul Railway Station", "Xinjiang Province").
@@ -91,6 +93,12 @@ PLACE_SUFFIXES: Final[frozenset[str]] = frozenset(
     """station airport palace square street road avenue bridge river lake island islands mountain
     mountains valley bay sea ocean coast peninsula strait gulf park stadium province region county
     district prefecture oblast canal city town village desert plateau heights hills beach harbour harbor port""".split()
+)
+
+# Legal-form suffixes: the name before them is the company's short name ("Pirelli SpA" -> "Pirelli").
+CORP_SUFFIXES: Final[frozenset[str]] = frozenset(
+    """inc corp co ltd plc llc llp ag gmbh sa nv bv spa ab asa oyj kk bhd tbk pty limited
+    incorporated corporation holdings group""".split()
 )
 
 # A run starting with one of these followed by "of"/"for" names an organisation ("Bank of Japan").
