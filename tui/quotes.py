@@ -252,9 +252,10 @@ _LEAD_END = re.compile(r"[.!?][\"”'’]?\s+(?=\S|$)")
 
 def _title_like(quoted: str, before: str) -> bool:
     """'Meet the Press', 'Good Morning America' after "on ABC's": a name of a work, not speech."""
-    words = [w for w in quoted.split() if any(c.isalpha() for c in w)]
+    words = quoted.split()
     if not words or len(words) > 8:
         return False
+    words = [w for w in words if any(c.isalpha() for c in w)]
     big = [w for w in words if w.lower() not in _SMALL_WORDS]
     if not big or sum(1 for w in big if w[:1].isupper()) < len(big):
         return False
