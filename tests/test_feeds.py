@@ -184,6 +184,19 @@ def test_external_entity_never_reads_the_local_file(tmp_path: Path) -> None:
         assert feed.warning is not None and "external XML entity xxe" in feed.warning
 
 
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b'<rss version="2.0"><channel>' + b"<a>" * 5000 + b"</a>" * 5000 + b"</channel></rss>", "nested"),
+        (b'<rss version="2.0"><channel>' + b"<item/>" * 160_000 + b"</channel></rss>", "too much markup"),
+    ],
+)
+def test_pathological_markup_is_refused_before_parsing(data: bytes, reason: str) -> None:
+    # feedparser would take minutes over these; the reader refuses them at once.
+    feed = parse_feed(data, "https://x.example/feed")
+    assert feed.problem is not None and reason in feed.problem
+
+
 def test_harmless_internal_entities_are_allowed() -> None:
     data = (
         b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY copy "&#169;"><!ENTITY org "Herald">]>'

@@ -39,6 +39,7 @@ def test_check_url_accepts_http_and_https() -> None:
     assert check_url("http://example.org/feed") is None
     assert check_url("HTTPS://example.org/feed") is None
     assert check_url("http:///nohost") is not None
+    assert check_url("http://example.org/a\r\nX-Injected: 1") is not None
 
 
 def test_plain_fetch_returns_body_validators_and_user_agent(server: LocalServer) -> None:

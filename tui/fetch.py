@@ -88,6 +88,9 @@ class FetchResult:
 
 def check_url(url: str) -> str | None:
     """Why ``url`` may not be fetched, or None if it may."""
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in url.strip()):
+        # A newline in a URL is a header-injection attempt, never an address.
+        return "invalid URL (control characters)"
     try:
         parts = urlsplit(url.strip())
     except ValueError as exc:
