@@ -50,6 +50,11 @@ _TOKEN = re.compile(
     r"|(?P<punct>[^\w\s])"
 )
 _DATE = re.compile(r"\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}/\d{2,4}")
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]+(?![\w'’-])")
+_KEEP_LOWER = NAME_PARTICLES | frozenset(
+    """of for on and the in near at from to into via across outside inside v vs beat against beating drew
+    lost won defeated""".split()
+)
 _POSSESSIVE = re.compile(r"['’]s?$")
 _SENT_END = frozenset(".!?:;\"“”‘'(«»[-—–|•*")
 _ALIAS_FOLD = {k.casefold(): v for k, v in ALIASES.items()}
@@ -67,8 +72,10 @@ class _Tok:
     cap: bool
     sent_start: bool
     line: int
-    idx: int = 0
+    idx: int = 0  # position among the kept tokens
     poss: bool = False  # "China’s": the run ends here
+    seq: int = 0  # position among all tokens, skipped lower-case words included
+    bol: bool = False  # first token of its line
 
 
 @dataclass(slots=True)
@@ -97,20 +104,32 @@ class _Doc:
 
 
 # --------------------------------------------------------------------------- tokens
-def _tokenize(text: str, limit: int) -> list[_Tok]:
-    """All tokens of ``text[:limit]`` with their line number and sentence-start flag."""
+def _tokenize(text: str, limit: int, lower_count: dict[int, int]) -> list[_Tok]:
+    """Tokens of ``text[:limit]`` with line number and sentence-start flag.
+
+    Plain lower-case words are only counted (per line, in ``lower_count``), not
+    kept: they can never be part of a name, and skipping them halves the work.
+    """
     out: list[_Tok] = []
     line = 0
     next_nl = text.find("\n", 0, limit)
     prev_punct = True
+    bol = True
+    seq = -1
     for m in _TOKEN.finditer(text, 0, limit):
+        seq += 1
         s = m.start()
         if 0 <= next_nl < s:
             line += text.count("\n", next_nl, s)
             next_nl = text.find("\n", s, limit)
             prev_punct = True
+            bol = True
         kind = m.lastgroup or "punct"
         t = m.group()
+        if kind == "word" and t[0].islower() and t not in _KEEP_LOWER and t[:3] not in ("al-", "el-"):
+            lower_count[line] = lower_count.get(line, 0) + 1
+            prev_punct = bol = False
+            continue
         e = m.end()
         poss = False
         cap = kind == "acr"
@@ -130,23 +149,37 @@ def _tokenize(text: str, limit: int) -> list[_Tok]:
                     e = s + h
                     t = t[:h]
             cap = t[0].isupper() or (t[:3] in ("al-", "el-") and t[3:4].isupper())
-        out.append(_Tok(t, s, e, kind, t.casefold(), cap, prev_punct, line, len(out), poss))
+        out.append(_Tok(t, s, e, kind, t.casefold(), cap, prev_punct, line, len(out), poss, seq, bol))
+        bol = False
         prev_punct = kind == "punct" and t in _SENT_END
     return out
 
 
-def _line_is_caps(toks: list[_Tok]) -> bool:
+def _after(toks: list[_Tok], t: _Tok) -> _Tok | None:
+    """The token right after ``t``, or None when a skipped word (or nothing) follows."""
+    i = t.idx + 1
+    return toks[i] if i < len(toks) and toks[i].seq == t.seq + 1 else None
+
+
+def _before(toks: list[_Tok], t: _Tok) -> _Tok | None:
+    """The token right before ``t``, or None when a skipped word (or nothing) precedes."""
+    i = t.idx - 1
+    return toks[i] if i >= 0 and toks[i].seq == t.seq - 1 else None
+
+
+def _line_is_caps(toks: list[_Tok], nlower: int) -> bool:
     """All-caps lines (headlines, datelines) and Title Case headlines: every word is capitalised."""
     words = [t for t in toks if t.kind in ("word", "acr")]
     if not words:
         return False
+    nwords = len(words) + nlower
     upper = sum(1 for t in words if t.kind == "acr" or (t.text.isupper() and len(t.text) > 1))
-    if upper / len(words) >= 0.6 and (upper >= 1 and len(words) <= 3 or upper >= 2):
+    if upper / nwords >= 0.6 and (upper >= 1 and nwords <= 3 or upper >= 2):
         return True
-    if len(words) >= 5:
+    if nwords >= 5:
         capped = sum(1 for t in words if t.cap)
         lower_fn = sum(1 for t in words if t.low in ("the", "of", "and", "in", "to", "a", "for") and not t.cap)
-        return capped / len(words) >= 0.85 and lower_fn <= 1 and any(
+        return capped / nwords >= 0.85 and lower_fn <= 1 and any(
             t.cap and t.low in COMMON_WORDS and not t.sent_start for t in words
         )
     return False
@@ -205,6 +238,9 @@ def _runs(toks: list[_Tok]) -> list[list[_Tok]]:
     i = 0
     while i < n:
         t = toks[i]
+        if cur and t.seq != cur[-1].seq + 1:
+            runs.append(cur)
+            cur = []
         if t.cap and t.low not in CALENDAR:
             cur.append(t)
             i += 1
@@ -212,8 +248,16 @@ def _runs(toks: list[_Tok]) -> list[list[_Tok]]:
                 runs.append(cur)
                 cur = []
             continue
-        nxt_cap = i + 1 < n and (
-            toks[i + 1].cap or toks[i + 1].low in ("the", *NAME_PARTICLES) and i + 2 < n and toks[i + 2].cap
+        nxt_cap = (
+            i + 1 < n
+            and toks[i + 1].seq == t.seq + 1
+            and (
+                toks[i + 1].cap
+                or toks[i + 1].low in ("the", *NAME_PARTICLES)
+                and i + 2 < n
+                and toks[i + 2].cap
+                and toks[i + 2].seq == t.seq + 2
+            )
         )
         if cur and t.kind == "word" and nxt_cap:
             if t.low in NAME_PARTICLES and len(cur) < MAX_RUN and (
@@ -235,6 +279,7 @@ def _runs(toks: list[_Tok]) -> list[list[_Tok]]:
             t.kind == "punct"
             and t.text == "."
             and i > 0
+            and toks[i - 1].seq == t.seq - 1
             and len(toks[i - 1].text) == 1
             and toks[i - 1].cap
             and i + 1 < n
@@ -247,7 +292,7 @@ def _runs(toks: list[_Tok]) -> list[list[_Tok]]:
             cur.append(t)
             i += 1
             continue
-        if cur and t.kind == "punct" and t.text == "&" and i + 1 < n and toks[i + 1].cap:
+        if cur and t.kind == "punct" and t.text == "&" and i + 1 < n and toks[i + 1].cap and toks[i + 1].seq == t.seq + 1:
             cur.append(t)
             i += 1
             continue
@@ -402,7 +447,7 @@ def _resolve(doc: _Doc, seq: list[_Tok], toks: list[_Tok]) -> None:
             return
     if t.low in COMMON_WORDS or t.low in NOT_ENTITY or len(t.text) < 2 or t.low in DEMONYMS:
         return
-    nxt = toks[t.idx + 1] if t.idx + 1 < len(toks) else None
+    nxt = _after(toks, t)
     if nxt is not None and nxt.text == ":" and nxt.line == t.line:
         return  # a label ("Scorers :"), not a name
     if t.sent_start and t.kind == "word" and t.low in doc.lower_seen:
@@ -412,14 +457,12 @@ def _resolve(doc: _Doc, seq: list[_Tok], toks: list[_Tok]) -> None:
 
 def _team_line(seq: list[_Tok], toks: list[_Tok]) -> bool:
     """A results or standings line: the name is followed (or preceded) by a score."""
-    i = seq[-1].idx
-    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    nxt = _after(toks, seq[-1])
     if nxt is not None and nxt.kind == "num":
         return True
     if nxt is not None and nxt.low in ("v", "vs", "v."):
         return True
-    j = seq[0].idx
-    prv = toks[j - 1] if j > 0 else None
+    prv = _before(toks, seq[0])
     return prv is not None and (prv.kind == "num" or prv.low in ("v", "vs", "v.", "beat", "against", "at"))
 
 
@@ -434,14 +477,15 @@ def _dateline(seq: list[_Tok], toks: list[_Tok]) -> bool:
         if toks[k].kind == "num" and _DATE.match(toks[k].text):
             return True
         k += 1
-    nxt = toks[seq[-1].idx + 1] if seq[-1].idx + 1 < len(toks) else None
-    return seq[0].idx == j and nxt is not None and nxt.text in (":", "—", "–") and seq[0].text.isupper()
+    nxt = _after(toks, seq[-1])
+    return seq[0].idx == j and seq[0].bol and nxt is not None and nxt.text in (":", "—", "–") and seq[0].text.isupper()
 
 
 def _sports_place_type(seq: list[_Tok], toks: list[_Tok]) -> str:
     """On a sports page a town or state is the team that plays for it, unless placed with "in"."""
-    j = seq[0].idx
-    prv = toks[j - 1] if j > 0 and toks[j - 1].line == seq[0].line else None
+    prv = _before(toks, seq[0])
+    if prv is not None and prv.line != seq[0].line:
+        prv = None
     if prv is not None and prv.low in ("in", "at", "near", "from", "of") and not prv.cap:
         return "place"
     if _dateline(seq, toks):
@@ -462,7 +506,7 @@ def _caps_line(doc: _Doc, toks: list[_Tok], surfaces: dict[str, tuple[str, str]]
         hit = None
         for L in range(min(4, n - i), 0, -1):
             seq = words[i : i + L]
-            if any(seq[k + 1].idx != seq[k].idx + 1 for k in range(L - 1)):
+            if any(seq[k + 1].seq != seq[k].seq + 1 for k in range(L - 1)):
                 continue
             s = doc.text[seq[0].start : seq[-1].end]
             key = s.casefold()
@@ -766,7 +810,8 @@ def extract_entities(text: str) -> list[Entity]:
 
 def _extract(text: str) -> list[Entity]:
     limit = min(len(text), MAX_CHARS)
-    all_toks = _tokenize(text, limit)
+    lower_count: dict[int, int] = {}
+    all_toks = _tokenize(text, limit, lower_count)
     lines: list[list[_Tok]] = []
     for t in all_toks:
         if lines and lines[-1][0].line == t.line:
@@ -777,12 +822,12 @@ def _extract(text: str) -> list[Entity]:
         return []
     first_words = [t.low for t in lines[0][:3] if t.kind == "word"]
     sports = bool(first_words) and first_words[0] in SPORTS and any(t.text == "-" for t in lines[0][:4])
-    lower_seen = frozenset(t.low for t in all_toks if t.kind == "word" and t.text.islower())
+    lower_seen = frozenset(_LOWER_WORD.findall(text, 0, limit))
     solo = sports and first_words[0] in SOLO_SPORTS
     doc = _Doc(text, load(), sports, solo, lower_seen)
     caps_lines = []
     for toks in lines:
-        if _line_is_caps(toks):
+        if _line_is_caps(toks, lower_count.get(toks[0].line, 0)):
             caps_lines.append(toks)
             continue
         for run in _runs(toks):
