@@ -23,10 +23,15 @@ from tui.records import Entity, Quote
 from tui.speakers import Attribution, SpeakerResolver
 
 MAX_QUOTES = 500
-# A single paragraph longer than this is not prose; marks in it are skipped so
-# that quote-mark soup cannot cost more than linear time.
-MAX_PARAGRAPH = 20_000
+# Lines longer than this (a whole article on one line) are paired in pieces of
+# about PIECE characters cut at sentence ends; a piece with more marks than
+# MAX_MARKS_PER_PARAGRAPH is quote-mark soup, not prose, and is skipped.
+MAX_PARAGRAPH = 8_000
+PIECE = 4_000
 MAX_MARKS_PER_PARAGRAPH = 400
+# Candidate spans examined per text: enough for MAX_QUOTES after filtering,
+# and a bound on the work a 50 MB input can cause.
+MAX_SPANS = 4 * MAX_QUOTES
 
 _MARK = re.compile(r"''|``|[\"“”„«»‘’‚‹›']")
 _DOUBLE_OPEN = frozenset("“„«")
@@ -37,6 +42,7 @@ _SINGLE_CLOSE = frozenset("’›")
 _OPEN_BEFORE = frozenset("([{—–-/:;,") | _DOUBLE_OPEN | _SINGLE_OPEN | frozenset("\"'`")
 _APOSTROPHE_WORD = re.compile(r"['’](?:\d0s|n['’]|em\b|til\b|cause\b|tis\b|twas\b)", re.IGNORECASE)
 _WORD = re.compile(r"\w")
+_NONSPACE = re.compile(r"\S")
 _EDGE = " \t\r\n\u00a0\"'“”‘’«»„‹›`"
 
 
@@ -189,23 +195,37 @@ def _trimmed(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def find_spans(text: str) -> list[tuple[Span, int, int]]:
-    """Every quoted span with its paragraph bounds, in text order."""
+def _pieces(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """A paragraph, or an over-long line cut at sentence ends into prose-sized pieces."""
+    if hi - lo <= MAX_PARAGRAPH:
+        return [(lo, hi)]
+    out = []
+    while hi - lo > MAX_PARAGRAPH:
+        cut = text.rfind(". ", lo, lo + PIECE)
+        cut = lo + PIECE if cut <= lo else cut + 2
+        out.append((lo, cut))
+        lo = cut
+    out.append((lo, hi))
+    return out
+
+
+def find_spans(text: str, max_spans: int = MAX_SPANS) -> list[tuple[Span, int, int]]:
+    """Quoted spans with the bounds of the paragraph (or piece) holding them, in text order."""
     out: list[tuple[Span, int, int]] = []
     carried = False
     n = len(text)
     lo = 0
-    while lo <= n:
+    while lo <= n and len(out) < max_spans:
         hi = text.find("\n", lo)
         if hi < 0:
             hi = n
-        if hi - lo > MAX_PARAGRAPH:
-            carried = False
-        elif text[lo:hi].strip():
-            spans, carried = _pair(text, lo, hi, carried)
-            out.extend((sp, lo, hi) for sp in spans)
+        if _NONSPACE.search(text, lo, hi):
+            pieces = _pieces(text, lo, hi)
+            for plo, phi in pieces:
+                spans, carried = _pair(text, plo, phi, carried and len(pieces) == 1)
+                out.extend((sp, plo, phi) for sp in spans)
         lo = hi + 1
-    return out
+    return out[:max_spans]
 
 
 def extract_quotes(text: str, entities: Sequence[Entity] | None = None) -> list[Quote]:
@@ -214,13 +234,15 @@ def extract_quotes(text: str, entities: Sequence[Entity] | None = None) -> list[
         return []
     try:
         return _extract(text, entities)
-    except RecursionError:  # pragma: no cover - belt and braces: never fail an import
+    except Exception:  # noqa: BLE001 - quotes are best effort; a bad heuristic must not stop an import
         return []
 
 
 def _extract(text: str, entities: Sequence[Entity] | None) -> list[Quote]:
     found = find_spans(text)
-    resolver = SpeakerResolver(text, entities, [(sp.open_pos, sp.close_end) for sp, _, _ in found])
+    # the speaker rules never look further than a few paragraphs past the last quote
+    limit = min(len(text), found[-1][0].close_end + 3000) if found else 0
+    resolver = SpeakerResolver(text, entities, [(sp.open_pos, sp.close_end) for sp, _, _ in found], limit)
     quotes: list[Quote] = []
     for idx, (sp, plo, phi) in enumerate(found):
         s, e = _trimmed(text, sp.start, sp.end)

@@ -288,8 +288,10 @@ class SpeakerResolver:
     """Attributes the quotes of one text; holds per-text state only."""
 
     def __init__(self, text: str, entities: Sequence[Entity] | None,
-                 spans: list[tuple[int, int]]) -> None:
+                 spans: list[tuple[int, int]], limit: int | None = None) -> None:
         self.text = text
+        # whole-text scans (names, verbs, sentence ends) stop here
+        self.limit = len(text) if limit is None else min(limit, len(text))
         self.spans = spans  # (opening mark, after closing mark) per quote
         self.memo: dict[int, Attribution] = {}
         self.direct: dict[int, Attribution] = {}
@@ -332,7 +334,7 @@ class SpeakerResolver:
             except AttributeError:
                 continue
         # names inside quotations are not the story's people as often; still useful
-        for m in _MULTI_NAME_RUN.finditer(self.text):
+        for m in _MULTI_NAME_RUN.finditer(self.text, 0, self.limit):
             add(_strip_titles(m.group()))
         self.by_last = by_last
         self.by_first = by_first
@@ -368,7 +370,7 @@ class SpeakerResolver:
         if self._ends is None:
             out = []
             text = self.text
-            for m in _SENT_END_CANDIDATE.finditer(text):
+            for m in _SENT_END_CANDIDATE.finditer(text, 0, min(len(text), self.limit + 3)):
                 if m.group() == ".":
                     w = _WORD_BEFORE.search(text, max(0, m.start() - 20), m.start())
                     word = w.group(1) if w else ""
@@ -389,7 +391,7 @@ class SpeakerResolver:
     def _verbs_in(self, lo: int, hi: int) -> list[_Hit]:
         """Speech verbs in text[lo:hi], from one pass over the whole text."""
         if self._verb_hits is None:
-            self._verb_hits = _verbs(self.text, 0, len(self.text))
+            self._verb_hits = _verbs(self.text, 0, self.limit)
             self._verb_starts = [v.start for v in self._verb_hits]
         a = bisect_left(self._verb_starts, lo)
         b = bisect_left(self._verb_starts, hi)
