@@ -11,7 +11,6 @@ into paragraphs, which a small stdlib parser does without guessing.
 
 from __future__ import annotations
 
-import logging
 import re
 from html.parser import HTMLParser
 
@@ -174,8 +173,6 @@ def parse_html(html: str | bytes, url: str | None = None) -> Page:
     from lxml import html as lxml_html
     from trafilatura import bare_extraction
 
-    # trafilatura logs every page it finds too short; that is our decision to report.
-    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     text = _as_text(html)
     try:
         tree = lxml_html.fromstring(text.encode("utf-8"), parser=lxml_html.HTMLParser(encoding="utf-8"))
@@ -194,6 +191,8 @@ def parse_html(html: str | bytes, url: str | None = None) -> Page:
                 include_tables=True,
                 include_images=False,
                 include_formatting=False,
+                # Measured on the Zyte benchmark: same recall, slightly higher precision than the default.
+                favor_recall=True,
             )
         except Exception:  # noqa: BLE001 - a page that breaks the extractor still imports as text
             doc = None
