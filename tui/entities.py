@@ -43,8 +43,9 @@ MAX_CHARS = 300_000
 MAX_ENTITIES = 300
 MAX_RUN = 8
 
-_TOKEN = re.compile(
-    r"(?P<acr>(?:[A-Z]\.){2,}(?:[A-Z]\b)?)"
+_TOKEN_TEMPLATE = (
+    r"(?P<skip>(?:(?!(?:KEEP)(?![\w'’-]))[a-z][\w'’-]*[ \t]+)+)"
+    r"|(?P<acr>(?:[A-Z]\.){2,}(?:[A-Z]\b)?)"
     r"|(?P<word>[^\W\d_][\w]*(?:[-'’&][^\W_]+)*)"
     r"|(?P<num>\d[\d,.:/-]*)"
     r"|(?P<punct>[^\w\s])"
@@ -55,6 +56,8 @@ _KEEP_LOWER = NAME_PARTICLES | frozenset(
     """of for on and the in near at from to into via across outside inside v vs beat against beating drew
     lost won defeated""".split()
 )
+# Runs of plain lower-case words (never part of a name) are matched as one chunk and skipped.
+_TOKEN = re.compile(_TOKEN_TEMPLATE.replace("KEEP", "|".join(sorted(_KEEP_LOWER, key=len, reverse=True))))
 _POSSESSIVE = re.compile(r"['’]s?$")
 _SENT_END = frozenset(".!?:;\"“”‘'(«»[-—–|•*")
 _ALIAS_FOLD = {k.casefold(): v for k, v in ALIASES.items()}
@@ -126,6 +129,10 @@ def _tokenize(text: str, limit: int, lower_count: dict[int, int]) -> list[_Tok]:
             bol = True
         kind = m.lastgroup or "punct"
         t = m.group()
+        if kind == "skip":
+            lower_count[line] = lower_count.get(line, 0) + t.count(" ") + t.count("\t")
+            prev_punct = bol = False
+            continue
         if kind == "word" and t[0].islower() and t not in _KEEP_LOWER and t[:3] not in ("al-", "el-"):
             lower_count[line] = lower_count.get(line, 0) + 1
             prev_punct = bol = False
