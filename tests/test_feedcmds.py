@@ -69,6 +69,8 @@ def test_add_refresh_then_not_modified(env, server: LocalServer, capsys: pytest.
         assert feeds[server.url("/rss")]["etag"] == '"r1"'
         assert feeds[server.url("/rss")]["tags"] == ["local"]
         assert feeds[server.url("/config-feed")]["name"] == "From config"
+        assert run(cfg, "add", server.url("/rss")) == 0  # re-adding without a name keeps it
+        assert {f["url"]: f["name"] for f in store.feeds()}[server.url("/rss")] == "Herald"
     assert run(cfg, "refresh", "--no-full-text") == 0
     out = capsys.readouterr().out
     assert out.count("not modified") == 2 and "0 new articles" in out
@@ -90,6 +92,9 @@ def test_one_broken_feed_is_reported_and_the_rest_imported(
         assert store.article_count() == 2
         status = {f["url"]: f["last_status"] for f in store.feeds()}
         assert status[server.url("/config-feed")] == "error: HTTP 404"
+    # A feed added without a name takes its title once read.
+    with Store(db) as store:
+        assert {f["url"]: f["name"] for f in store.feeds()}[server.url("/rss")] == "Herald"
 
 
 def test_refresh_one_feed_only(env, server: LocalServer, capsys: pytest.CaptureFixture[str]) -> None:

@@ -117,6 +117,9 @@ def _import_result(result: FeedResult, feed_id: int, store: Any, importer: Any) 
     store.update_feed_state(
         feed_id, etag=result.state.etag, last_modified=result.state.last_modified, status=result.status
     )
+    if not result.spec.name and result.title:
+        # Remember the feed's own title, so lists and "not modified" lines can name it.
+        store.add_feed(result.spec.url, result.title, list(result.spec.tags))
     return imported, updated
 
 
