@@ -309,3 +309,13 @@ def test_failed_refresh_keeps_the_old_validators(server: LocalServer) -> None:
     r = refresh_feed(FeedSpec(server.url("/rss")), old, fast_fetcher())
     assert r.status == "error: HTTP 503" and not r.ok
     assert r.state == old
+
+
+def test_hosts_are_interleaved_so_workers_are_not_all_waiting_on_one_site() -> None:
+    from tui.feeds import _interleave_hosts
+
+    urls = ["https://a.example/1", "https://a.example/2", "https://a.example/3", "https://b.example/1", "http://c.example/x"]
+    feeds = [(FeedSpec(u), FeedState()) for u in urls]
+    order = _interleave_hosts(feeds)
+    assert sorted(order) == list(range(len(urls)))
+    assert [urls[i].split("/")[2] for i in order[:3]] == ["a.example", "b.example", "c.example"]

@@ -43,7 +43,8 @@ def test_article_body_title_date_and_site() -> None:
 
 
 def test_captions_are_kept_apart_from_the_body() -> None:
-    page = parse_html(ARTICLE, None)
+    sidebar = '<aside><figure><img src="o.jpg"><figcaption>Another story entirely.</figcaption></figure></aside>'
+    page = parse_html(ARTICLE.replace("<footer>", sidebar + "<footer>"), None)
     assert page.captions == ["The dam at dawn on opening day."]
     assert "The dam at dawn" not in page.body
 

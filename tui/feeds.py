@@ -526,6 +526,27 @@ def refresh_feed(
         return _status_error(spec, state, None, f"unexpected {type(exc).__name__}: {exc}")
 
 
+def _interleave_hosts(feeds: Sequence[tuple[FeedSpec, FeedState]]) -> list[int]:
+    """Indexes of ``feeds`` taking one host at a time in turn.
+
+    Workers that pick up feeds of one host only wait on its limiter; spreading
+    hosts keeps the pool busy with sites that can be asked now.
+    """
+    by_host: dict[str, list[int]] = {}
+    for i, (spec, _) in enumerate(feeds):
+        try:
+            host = (urlsplit(spec.url).hostname or "").lower()
+        except ValueError:
+            host = ""
+        by_host.setdefault(host, []).append(i)
+    queues = list(by_host.values())
+    order: list[int] = []
+    while queues:
+        order.extend(q.pop(0) for q in queues)
+        queues = [q for q in queues if q]
+    return order
+
+
 def refresh_all(
     feeds: Sequence[tuple[FeedSpec, FeedState]],
     fetcher: Fetcher,
@@ -546,8 +567,8 @@ def refresh_all(
         return []
     with ThreadPoolExecutor(max_workers=max(1, min(workers, total))) as pool:
         futures = {
-            pool.submit(refresh_feed, spec, state, fetcher, known=known, full_text=full_text): i
-            for i, (spec, state) in enumerate(feeds)
+            pool.submit(refresh_feed, feeds[i][0], feeds[i][1], fetcher, known=known, full_text=full_text): i
+            for i in _interleave_hosts(feeds)
         }
         done = 0
         for fut in as_completed(futures):

@@ -146,7 +146,10 @@ def _captions(tree: object) -> list[str]:
     """Figure captions of the page, apart from the body text."""
     out: list[str] = []
     try:
-        nodes = tree.xpath("//figcaption")  # type: ignore[attr-defined]
+        # Inside the article when the page marks one; sidebars caption other stories.
+        nodes = tree.xpath("//article//figcaption | //main//figcaption")  # type: ignore[attr-defined]
+        if not nodes:
+            nodes = tree.xpath("//figcaption")  # type: ignore[attr-defined]
     except Exception:  # noqa: BLE001 - captions are a bonus, never a failure
         return out
     for node in nodes:
