@@ -46,6 +46,7 @@ _VERBS = (
     "sing|sings|sang|singing|fume|fumed|exclaim|exclaimed|exclaims|scream|screamed|yell|yelled|"
     "whisper|whispered|mutter|muttered|echo|echoed|echoing|interject|interjected|retort|retorted|"
     "snap|snapped|tout|touted|boast|pronounce|pronounced|envision|envisioned|rail|railed|mock|mocked|"
+    "dub|dubs|dubbed|dubbing|"
     "pointed out|points out|point out|went on|goes on|summed up|according to"
 )
 # plural nouns far more often than verbs next to a quotation ("the states suing")
@@ -85,7 +86,7 @@ def _trie_pattern(words: list[str]) -> str:
     return build(trie)
 
 
-_CAPITALISED_VERBS = ("According", "Said", "Says", "Added", "Asked", "Stated", "Wrote", "Tweeted")
+_CAPITALISED_VERBS = ("According", "Said", "Says", "Added", "Asked", "Stated", "Wrote", "Tweeted", "Adding", "Saying")
 _VERB_RE = re.compile(
     r"\b" + _trie_pattern(sorted(_VERB_SET | set(_PHRASAL) | set(_CAPITALISED_VERBS))) + r"\b"
 )
@@ -136,7 +137,7 @@ _TITLES = frozenset(
 _NOT_NAME = frozenset(
     """a an the but and or so yet then now still also later earlier meanwhile however when while
     if as in on at for from after before during since last this that these those there here
-    asked speaking according it its he she they we i you his her their our my your what why how
+    asked speaking according adding saying it its he she they we i you his her their our my your what why how
     who where which one some many most both each every no not yes well oh because although though
     despite with without by of to into over under about like unlike instead once even just only
     monday tuesday wednesday thursday friday saturday sunday january february march april may june
@@ -206,6 +207,7 @@ _MODIFIED_NAME = re.compile(
     % (_CAP, _PARTICLE, _CAP)
 )
 _SUBJECT_VERB = re.compile(r"(?:\s*\([^()]{1,40}\))?\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|s)\b")
+_PAST_VERB = re.compile(r"[a-z]+ed\b")
 _NP_VERBISH = re.compile(r"\s*(?:[\w’'.-]+\s+){0,1}(?:[a-z]+(?:ed|es|s)|told|said|says|wrote|sang|spoke|put|began|went)\b")
 _ADVERBS = re.compile(
     r"(?:\s+(?:also|later|then|once|has|had|have|would|will|could|recently|previously|reportedly|"
@@ -470,6 +472,11 @@ class SpeakerResolver:
         return self.canonical(found) if found else None
 
     # ------------------------------------------------------------------ rules
+    def _after_verb(self, lo: int, pos: int) -> bool:
+        """Is text[pos] the addressee of a speech verb ('telling Breitbart London:')?"""
+        m = _LAST_WORD.search(self.text, max(lo, pos - 30), pos)
+        return bool(m and m.group(1).lower() in _VERB_SET)
+
     def _after_preposition(self, lo: int, pos: int) -> bool:
         """Is text[pos] the object of a preposition ('to the Observer', 'on Iowa TV')?"""
         m = _LAST_WORD.search(self.text, max(lo, pos - 30), pos)
@@ -534,11 +541,19 @@ class SpeakerResolver:
         if first and first.group(1).lower() in _CLAUSE_OPENER:
             # 'On July 6, 2015, Sanders made ...': the subject follows an opening phrase
             offs = [m.end() for m in re.finditer(r",\s", seg[:200])][:3]
+        else:
+            offs += [m.end() for m in re.finditer(r",\s", seg[:120])][:2]
+        first_found = None
         for off in offs:
             got = self._subject_at(seg, start, off)
-            if got is not None:
+            if got is None or got.end is None:
+                continue
+            # 'Hours later, Trump returned the compliment': the NP a verb follows is the subject
+            if _NP_VERBISH.match(self.text, got.end, pos):
                 return got
-        return None
+            if first_found is None:
+                first_found = got
+        return first_found
 
     def _subject_at(self, seg: str, start: int, off: int) -> Attribution | None:
         m = _PRONOUN_AT_START.match(seg, off)
@@ -619,10 +634,23 @@ class SpeakerResolver:
                 toks = _tokens(np)
                 if pat is _NAME_AT_START and (not toks or toks[0].lower().strip(".,") in _NOT_NAME):
                     continue
-                if pat is _NP_AT_START and not _plausible_np(np):
+                if pat is _NP_AT_START:
+                    # 'the Republican vice-presidential nominee riffed': the shortest NP a verb follows
+                    words = np.split(" ")
+                    for k in range(2, len(words) + 1):
+                        head = " ".join(words[:k])
+                        end = m.start("np") + len(head)
+                        if _plausible_np(head) and _NP_VERBISH.match(self.text, end, cl_hi):
+                            return self._make(head, m.start("np"))
                     continue
                 if _NP_VERBISH.match(self.text, m.end("np"), cl_hi):
                     return self._make(np, m.start("np"), pronoun=pat is _PRONOUN_AT_START)
+            # '"This is fantastic!" beamed Donald Hartley': an unlisted verb, then the name
+            m = _PAST_VERB.match(self.text, off, cl_hi)
+            if m:
+                got = self._object_after(m.end(), cl_hi)
+                if got is not None and not got.pronoun:
+                    return got
         return None
 
     def _before(self, idx: int) -> Attribution | None:
@@ -645,7 +673,7 @@ class SpeakerResolver:
     def _clause_speaker(self, start: int, end: int) -> Attribution | None:
         """Speaker named in text[start:end], the words that lead into a quotation."""
         m = _NAME_COLON.search(self.text, max(start, end - 120), end)
-        if m and not self._after_preposition(start, m.start("np")):
+        if m and not self._after_preposition(start, m.start("np")) and not self._after_verb(start, m.start("np")):
             toks = _tokens(m.group("np"))
             if toks and toks[0].lower().strip(".,") not in _NOT_NAME:
                 return replace(self._make(m.group("np"), m.start("np")), rule="colon")
@@ -659,7 +687,8 @@ class SpeakerResolver:
                 got = self._object_after(vm.end, end)
                 if got and got.end is not None:
                     tail = self.text[got.end:end]
-                    if len(tail) > 160 or _verbs(tail, 0, len(tail)) or not re.search(r"[,:—–-]\s*$|^\s*$", tail):
+                    closed = re.search(r"[,:—–-]\s*$", tail) or (word == "according to" and not tail.strip())
+                    if len(tail) > 160 or _verbs(tail, 0, len(tail)) or not closed:
                         got = None
                 if got:
                     return got
