@@ -52,6 +52,8 @@ _TOKEN_TEMPLATE = (
 )
 _DATE = re.compile(r"\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}/\d{2,4}")
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]+(?![\w'’-])")
+_ABBREV_PREFIX = frozenset({"St", "Mt", "Ft"})
+_ABBREV_SUFFIX = frozenset({"inc", "corp", "co", "ltd", "bros", "jr", "sr"})
 _KEEP_LOWER = NAME_PARTICLES | frozenset(
     """of for on and the in near at from to into via across outside inside v vs beat against beating drew
     lost won defeated""".split()
@@ -186,9 +188,8 @@ def _line_is_caps(toks: list[_Tok], nlower: int) -> bool:
     if nwords >= 5:
         capped = sum(1 for t in words if t.cap)
         lower_fn = sum(1 for t in words if t.low in ("the", "of", "and", "in", "to", "a", "for") and not t.cap)
-        return capped / nwords >= 0.85 and lower_fn <= 1 and any(
-            t.cap and t.low in COMMON_WORDS and not t.sent_start for t in words
-        )
+        common = sum(1 for t in words if t.cap and t.low in COMMON_WORDS and not t.sent_start)
+        return nwords >= 6 and capped / nwords >= 0.85 and lower_fn <= 1 and common >= 2
     return False
 
 
@@ -287,7 +288,7 @@ def _runs(toks: list[_Tok]) -> list[list[_Tok]]:
             and t.text == "."
             and i > 0
             and toks[i - 1].seq == t.seq - 1
-            and len(toks[i - 1].text) == 1
+            and (len(toks[i - 1].text) == 1 or toks[i - 1].text in _ABBREV_PREFIX)
             and toks[i - 1].cap
             and i + 1 < n
             and toks[i + 1].cap
@@ -314,6 +315,12 @@ def _runs(toks: list[_Tok]) -> list[list[_Tok]]:
         while r and r[-1].kind == "word" and not r[-1].cap:
             r = r[:-1]
         if r:
+            # "Banc One Corp.": the abbreviation's period belongs to the name.
+            last = r[-1]
+            if len(r) >= 2 and last.low in _ABBREV_SUFFIX:
+                nxt = toks[last.idx - toks[0].idx + 1] if last.idx - toks[0].idx + 1 < n else None
+                if nxt is not None and nxt.text == "." and nxt.start == last.end:
+                    r = r + [nxt]
             out.append(r)
     return out
 
@@ -391,7 +398,14 @@ def _resolve(doc: _Doc, seq: list[_Tok], toks: list[_Tok]) -> None:
         return
     # Titles: what follows is a person, what comes before is looked at on its own.
     for i in range(len(seq) - 1, -1, -1):
-        if _is_title(seq[i]) and not (i == len(seq) - 1 and i > 0 and seq[i - 1].low in doc.gaz.first_names):
+        trailing = i == len(seq) - 1 and i > 0
+        if trailing and (
+            seq[i - 1].low in doc.gaz.first_names
+            or not (seq[i - 1].low in COMMON_WORDS or seq[i - 1].low in ORG_SUFFIXES or _is_title(seq[i - 1]))
+            and seq[i - 1].low not in DEMONYMS
+        ):
+            continue
+        if _is_title(seq[i]):
             j = i
             while j > 0 and (seq[j - 1].low in TITLE_MODIFIERS or _is_title(seq[j - 1])):
                 j -= 1
@@ -439,7 +453,12 @@ def _resolve(doc: _Doc, seq: list[_Tok], toks: list[_Tok]) -> None:
                 _emit(doc, seq, "place")
             return
         if len(seq) <= 5 and sum(1 for t in seq if t.kind == "acr" or t.text.isupper() and len(t.text) > 1) == 0:
-            _emit(doc, seq, "person", confident=seq[0].low in doc.gaz.first_names)
+            confident = seq[0].low in doc.gaz.first_names
+            prv = _before(toks, seq[0])
+            if not confident and prv is not None and prv.low == "the" and not prv.cap:
+                _emit(doc, seq, "organization", confident=False)  # "the Hong Kong Standard said"
+            else:
+                _emit(doc, seq, "person", confident=confident)
         return
     # A lone word.
     t = seq[0]
@@ -457,6 +476,8 @@ def _resolve(doc: _Doc, seq: list[_Tok], toks: list[_Tok]) -> None:
     nxt = _after(toks, t)
     if nxt is not None and nxt.text == ":" and nxt.line == t.line:
         return  # a label ("Scorers :"), not a name
+    if t.bol and not doc.sports and nxt is not None and nxt.kind == "num" and _known(doc, seq) is None:
+        return  # a row label in a table of figures ("Sales 12.50 13.00")
     if t.sent_start and t.kind == "word" and t.low in doc.lower_seen:
         return
     _emit(doc, seq, None)
@@ -519,13 +540,14 @@ def _caps_line(doc: _Doc, toks: list[_Tok], surfaces: dict[str, tuple[str, str]]
             key = s.casefold()
             if L == 1 and (seq[0].low in COMMON_WORDS or seq[0].low in DEMONYMS):
                 continue
-            if key in surfaces:
+            dateline = _dateline(seq, all_toks)
+            if key in surfaces and not (dateline and _known(doc, seq) is not None):
                 typ, canon = surfaces[key]
                 hit = (L, typ, canon)
                 break
             if L == 1 and (seq[0].low in COMMON_WORDS or seq[0].low in DEMONYMS or len(seq[0].text) < 3 and seq[0].kind != "acr"):
                 continue
-            k = _known(doc, seq, strict=not (table or _dateline(seq, all_toks)))
+            k = _known(doc, seq, strict=not (table or dateline))
             if k is not None:
                 typ = k[0]
                 if doc.sports and typ == "place" and k[2] in ("city", "state"):
@@ -711,6 +733,8 @@ def _cues(doc: _Doc, s: _Span) -> dict[str, int]:
             v["place"] += 1
         if pw in _ORG_NOUNS or nw in _ORG_AFTER:
             v["organization"] += 2
+    if nw in _PLACE_AFTER:
+        v["place"] += 2  # "Stansted airport", "Guangdong province"
     if doc.sports:
         if nw == "(" or after.lstrip().startswith("("):
             v["person"] += 2
@@ -754,6 +778,9 @@ _PLACE_NOUNS = frozenset("town village city region province district capital sub
 _ORG_NOUNS = frozenset(
     """company firm group bank carmaker airline club side team newspaper daily agency insurer broker
     brokerage retailer maker producer conglomerate subsidiary unit operator lender""".split()
+)
+_PLACE_AFTER = frozenset(
+    "airport province village town region district county river valley island mountains border".split()
 )
 _ORG_AFTER = frozenset("shares stock inc corp ltd plc group bank said.".split())
 

@@ -85,7 +85,7 @@ ORG_SUFFIXES: Final[frozenset[str]] = frozenset(
     league bureau cabinet secretariat enterprises ventures investments insurance financial communications
     media studios records airlines railways railway rail mining steel chemicals foods brewery motors
     cables textiles paper glass cement shipping lines logistics pharma brands stores resources
-    minerals metals mines fields managers desk kk bhd tbk pty sox""".split()
+    minerals metals mines fields managers desk kk bhd tbk pty sox newsroom""".split()
 )
 
 # A run ending in one of these is a place ("Seoul Railway Station", "Xinjiang Province").
@@ -114,7 +114,7 @@ GENERIC_ORG_WORDS: Final[frozenset[str]] = ORG_SUFFIXES | ORG_HEADS
 
 # Lower-case particles allowed inside a name ("Luiz Inacio Lula da Silva", "Ludwig van Beethoven").
 NAME_PARTICLES: Final[frozenset[str]] = frozenset(
-    "da de di del della der den des do dos das du la le van von bin ibn al el y ter ten".split()
+    "da de di del della der den des do dos das du la le van von bin ibn al el y ter ten wa".split()
 )
 
 # Nationality and other group adjectives: CoNLL's MISC, which the reader does not list.
@@ -180,6 +180,8 @@ ALIASES: Final[dict[str, tuple[str, str]]] = {
     "Britain": ("United Kingdom", "place"),
     "Great Britain": ("United Kingdom", "place"),
     "DPRK": ("North Korea", "place"),
+    "N. Korea": ("North Korea", "place"),
+    "S. Korea": ("South Korea", "place"),
     "D.P.R.K.": ("North Korea", "place"),
     "North Korea": ("North Korea", "place"),
     "South Korea": ("South Korea", "place"),
