@@ -46,7 +46,7 @@ _VERBS = (
     "sing|sings|sang|singing|fume|fumed|exclaim|exclaimed|exclaims|scream|screamed|yell|yelled|"
     "whisper|whispered|mutter|muttered|echo|echoed|echoing|interject|interjected|retort|retorted|"
     "snap|snapped|tout|touted|boast|pronounce|pronounced|envision|envisioned|rail|railed|mock|mocked|"
-    "dub|dubs|dubbed|dubbing|"
+    "dub|dubs|dubbed|dubbing|speaking|yelling|screaming|thank|thanks|thanked|thanking|"
     "pointed out|points out|point out|went on|goes on|summed up|according to"
 )
 # plural nouns far more often than verbs next to a quotation ("the states suing")
@@ -208,7 +208,21 @@ _MODIFIED_NAME = re.compile(
 )
 _SUBJECT_VERB = re.compile(r"(?:\s*\([^()]{1,40}\))?\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|s)\b")
 _PAST_VERB = re.compile(r"[a-z]+ed\b")
-_NP_VERBISH = re.compile(r"\s*(?:[\w’'.-]+\s+){0,1}(?:[a-z]+(?:ed|es|s)|told|said|says|wrote|sang|spoke|put|began|went)\b")
+_NEXT_WORDS = re.compile(r"\s*(?:\([^()]{1,40}\)\s*)?([a-z]+)(?:\s+([a-z]+))?")
+_AUX = frozenset("""is was has had will would did does also then later once told said says wrote sang spoke put
+    began went took gave made came held left kept felt thought""".split())
+
+
+def _verb_follows(text: str, pos: int, hi: int, present: bool = False) -> bool:
+    """Does a verb come next ('Toomey fumed', 'Trump returned', 'she quickly added')?
+    ``present`` also takes any word in -s ('she yells'), safe only right after a quotation."""
+    m = _NEXT_WORDS.match(text, pos, hi)
+    if not m:
+        return False
+    first, second = m.group(1), m.group(2)
+    if first.endswith("ly") and second:
+        first = second
+    return first.endswith("ed") or first in _VERB_SET or first in _AUX or (present and first.endswith("s"))
 _ADVERBS = re.compile(
     r"(?:\s+(?:also|later|then|once|has|had|have|would|will|could|recently|previously|reportedly|"
     r"publicly|repeatedly|often|frequently|famously|simply|flatly|bluntly|quickly|initially|"
@@ -472,6 +486,12 @@ class SpeakerResolver:
         return self.canonical(found) if found else None
 
     # ------------------------------------------------------------------ rules
+    def _opens_clause(self, lo: int, pos: int) -> bool:
+        """Does text[pos] start a clause ('," said Weitz', 'According to')? Then a verb may
+        come before its subject; elsewhere 'asked the crowd' names the one spoken to."""
+        before = self.text[max(lo, pos - 6):pos].rstrip()
+        return not before or before[-1] in ",”\"'’—–-:;(" or pos <= lo
+
     def _after_verb(self, lo: int, pos: int) -> bool:
         """Is text[pos] the addressee of a speech verb ('telling Breitbart London:')?"""
         m = _LAST_WORD.search(self.text, max(lo, pos - 30), pos)
@@ -549,7 +569,7 @@ class SpeakerResolver:
             if got is None or got.end is None:
                 continue
             # 'Hours later, Trump returned the compliment': the NP a verb follows is the subject
-            if _NP_VERBISH.match(self.text, got.end, pos):
+            if _verb_follows(self.text, got.end, pos):
                 return got
             if first_found is None:
                 first_found = got
@@ -640,10 +660,10 @@ class SpeakerResolver:
                     for k in range(2, len(words) + 1):
                         head = " ".join(words[:k])
                         end = m.start("np") + len(head)
-                        if _plausible_np(head) and _NP_VERBISH.match(self.text, end, cl_hi):
+                        if _plausible_np(head) and _verb_follows(self.text, end, cl_hi, present=True):
                             return self._make(head, m.start("np"))
                     continue
-                if _NP_VERBISH.match(self.text, m.end("np"), cl_hi):
+                if _verb_follows(self.text, m.end("np"), cl_hi, present=True):
                     return self._make(np, m.start("np"), pronoun=pat is _PRONOUN_AT_START)
             # '"This is fantastic!" beamed Donald Hartley': an unlisted verb, then the name
             m = _PAST_VERB.match(self.text, off, cl_hi)
@@ -683,7 +703,7 @@ class SpeakerResolver:
             if word in ("read", "reads", "put", "puts") and vm.end < end - 8:
                 continue
             between = self.text[vm.end:end]
-            if _INVERTING.fullmatch(word) and re.match(r"\s*[A-Za-z]", between):
+            if _INVERTING.fullmatch(word) and re.match(r"\s*[A-Za-z]", between) and self._opens_clause(start, vm.start):
                 got = self._object_after(vm.end, end)
                 if got and got.end is not None:
                     tail = self.text[got.end:end]
@@ -763,7 +783,7 @@ class SpeakerResolver:
             if tail_verbs:
                 v = tail_verbs[-1]
                 got = None
-                if _INVERTING.fullmatch(v.word):
+                if _INVERTING.fullmatch(v.word) and self._opens_clause(prev_start, v.start):
                     got = self._object_after(v.end, sent_start)
                 if got is None:
                     got = self._subject_before(prev_start, v.start)
