@@ -30,6 +30,13 @@ def make_app(store_path: Path, config_path: Path | None = None) -> NewsReaderApp
     return NewsReaderApp(load_config(config_path), store_path=store_path)
 
 
+async def settle(pilot) -> None:
+    """Let list loads (thread workers) and the timers after them finish."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.05)
+
+
 def titles(app: NewsReaderApp) -> list[str]:
     lst = app.query_one(StoryList)
     rows = app.store.story_rows(lst.story_ids)
@@ -43,21 +50,20 @@ def article_text(app: NewsReaderApp) -> str:
 async def test_first_run_imports_the_samples_in_the_background(tmp_path):
     app = NewsReaderApp(load_config(None), store_path=tmp_path / "fresh.db")
     async with app.run_test(size=(120, 36)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.1)
+        await settle(pilot)
         assert len(app.query_one(StoryList).story_ids) >= 6
 
 
 async def test_list_navigation_shows_each_story_newest_first(store_path):
     app = make_app(store_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause(0.1)
+        await settle(pilot)
         lst = app.query_one(StoryList)
         dates = [app.store.story(i).published for i in lst.story_ids]
         assert dates == sorted(dates, reverse=True)
         first = lst.current
         await pilot.press("j")
-        await pilot.pause(0.1)
+        await settle(pilot)
         assert lst.current != first and app.current_story == lst.current
         await pilot.press("G")
         assert lst.cursor == len(lst.story_ids) - 1
@@ -70,10 +76,10 @@ async def test_list_navigation_shows_each_story_newest_first(store_path):
 async def test_tab_moves_focus_between_panes_and_enter_opens_the_story(store_path):
     app = make_app(store_path)
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.pause(0.1)
+        await settle(pilot)
         assert isinstance(app.focused, StoryList)
         await pilot.press("enter")
-        await pilot.pause(0.1)
+        await settle(pilot)
         assert isinstance(app.focused, ArticleView)
         assert article_text(app)
         await pilot.press("tab")
@@ -90,7 +96,7 @@ async def test_help_lists_the_effective_bindings(store_path, tmp_path):
     app = make_app(store_path, cfg)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("question_mark")
-        await pilot.pause(0.1)
+        await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         from tui.ui.screens import help_table
         from rich.console import Console
@@ -107,39 +113,39 @@ async def test_help_lists_the_effective_bindings(store_path, tmp_path):
 async def test_search_filters_the_list_and_escape_clears(store_path):
     app = make_app(store_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause(0.1)
+        await settle(pilot)
         total = len(app.query_one(StoryList).story_ids)
         await pilot.press("slash", *"aquifer")
-        await pilot.pause(0.2)
+        await settle(pilot)
         found = titles(app)
         assert 0 < len(found) < total
         assert all("quifer" in t or "groundwater" in t.lower() or "irrigation" in t.lower() for t in found)
         await pilot.press("enter")
         assert isinstance(app.focused, StoryList)
         await pilot.press("escape")
-        await pilot.pause(0.1)
+        await settle(pilot)
         assert len(app.query_one(StoryList).story_ids) == total
 
 
 async def test_read_and_starred_persist_across_restarts(store_path):
     app = make_app(store_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause(0.1)
+        await settle(pilot)
         lst = app.query_one(StoryList)
         first, second = lst.story_ids[0], lst.story_ids[1]
         await pilot.press("enter")  # opening marks read
-        await pilot.pause(0.1)
+        await settle(pilot)
         await pilot.press("h", "j")
-        await pilot.pause(0.1)
+        await settle(pilot)
         await pilot.press("s")  # star the second
-        await pilot.pause(0.1)
+        await settle(pilot)
     app2 = make_app(store_path)
     async with app2.run_test(size=(120, 36)) as pilot:
-        await pilot.pause(0.1)
+        await settle(pilot)
         assert app2.store.story(first).read
         assert app2.store.story(second).starred and not app2.store.story(second).read
         await pilot.press("m")  # toggle read on the highlighted (first) story
-        await pilot.pause(0.1)
+        await settle(pilot)
         assert not app2.store.story(first).read
 
 
@@ -148,7 +154,7 @@ async def test_a_remapped_key_from_the_user_config_takes_effect(store_path, tmp_
     cfg.write_text("keys:\n  list:\n    cursor_down: [e, down]\n")
     app = make_app(store_path, cfg)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause(0.1)
+        await settle(pilot)
         lst = app.query_one(StoryList)
         await pilot.press("e")
         assert lst.cursor == 1
@@ -159,20 +165,20 @@ async def test_a_remapped_key_from_the_user_config_takes_effect(store_path, tmp_
 async def test_entity_enter_filters_stories_and_quote_enter_highlights_it(store_path):
     app = make_app(store_path)
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.pause(0.1)
+        await settle(pilot)
         total = len(app.query_one(StoryList).story_ids)
         await pilot.press("tab", "tab")  # article, then entities
-        await pilot.pause(0.1)
+        await settle(pilot)
         assert isinstance(app.focused, EntityPane)
         await pilot.press("down", "enter")
-        await pilot.pause(0.1)
+        await settle(pilot)
         assert app.filter_label and 0 < len(app.query_one(StoryList).story_ids) <= total
         await pilot.press("escape")
-        await pilot.pause(0.1)
+        await settle(pilot)
         await pilot.press("tab", "tab", "tab")
         assert isinstance(app.focused, QuotePane)
         await pilot.press("down", "enter")
-        await pilot.pause(0.2)
+        await settle(pilot)
         styled = [p for p in app.query_one(ArticleView).query(Paragraph) if p.plain.spans]
         assert styled, "the quote is highlighted in the full text"
 
@@ -180,22 +186,22 @@ async def test_entity_enter_filters_stories_and_quote_enter_highlights_it(store_
 async def test_versions_view_switches_version_and_diff_shows_the_cut(store_path):
     app = make_app(store_path)
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.pause(0.1)
+        await settle(pilot)
         lst = app.query_one(StoryList)
         voa = next(i for i in lst.story_ids if "North Korea" in app.store.story(i).title)
         lst.move_to(voa)
-        await pilot.pause(0.1)
+        await settle(pilot)
         assert len(app.versions) == 2
         full = article_text(app)
         await pilot.press("v")
-        await pilot.pause(0.1)
+        await settle(pilot)
         assert isinstance(app.screen, VersionsScreen)
         await pilot.press("down", "enter")
-        await pilot.pause(0.1)
+        await settle(pilot)
         assert app.version_index == 1
         assert len(article_text(app)) < len(full)
         await pilot.press("d")
-        await pilot.pause(0.1)
+        await settle(pilot)
         shown = "\n".join(str(s.render()) for s in app.query_one(ArticleView).query(".diff-cut"))
         assert "Bonnie Glaser" in shown  # the reprint stops before Glaser
 
@@ -203,18 +209,15 @@ async def test_versions_view_switches_version_and_diff_shows_the_cut(store_path)
 async def test_narrow_terminal_hides_the_sidebar_and_i_shows_it(store_path):
     app = make_app(store_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.1)
+        await settle(pilot)
         assert not app.query_one("#side").display or app.screen.has_class("narrow")
         assert app.query_one(ArticleView).region.width >= 30
         await pilot.press("i")
-        await pilot.pause(0.1)
+        await settle(pilot)
         assert app.query_one("#side").region.width > 30
 
 
 def test_main_screen_snapshot(snap_compare, store_path):
     app = make_app(store_path)
-
-    async def settle(pilot):
-        await pilot.pause(0.2)
 
     assert snap_compare(app, terminal_size=(120, 36), run_before=settle)

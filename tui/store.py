@@ -23,6 +23,7 @@ from pathlib import Path
 from tui.records import Entity, Page, Quote
 
 SCHEMA_VERSION = 1
+SEARCH_LIMIT = 5000
 APPLICATION_ID = 0x4E575352  # "NWSR": tells our database from a foreign SQLite file
 
 _MIGRATIONS: tuple[str, ...] = (
@@ -223,7 +224,8 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             if readonly:
-                conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30, check_same_thread=False)
+                conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=30,
+                                       check_same_thread=False)
             else:
                 conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
             conn.execute("PRAGMA busy_timeout=30000")
@@ -366,9 +368,6 @@ class Store:
     def article_count(self) -> int:
         return int(self._conn.execute("SELECT count(*) FROM articles").fetchone()[0])
 
-    def story_count(self) -> int:
-        return int(self._conn.execute("SELECT count(*) FROM stories WHERE n_articles > 0").fetchone()[0])
-
     def article_story(self, article_id: int) -> int | None:
         row = self._conn.execute("SELECT story_id FROM articles WHERE id=?", (article_id,)).fetchone()
         return row[0] if row else None
@@ -486,10 +485,16 @@ class Store:
 
     # -- reading (the UI's side) ----------------------------------------------
 
-    def story_order(self) -> list[int]:
-        """Every story id, newest first."""
-        return [r[0] for r in self._conn.execute(
-            "SELECT id FROM stories WHERE n_articles > 0 ORDER BY published DESC, id DESC")]
+    def story_order(self, limit: int | None = None) -> list[int]:
+        """Story ids, newest first (all of them, or the first ``limit``).
+
+        Empty stories never persist (``refresh_story`` deletes them), so no
+        filter is needed and the ordering index alone answers this.
+        """
+        sql = "SELECT id FROM stories ORDER BY published DESC, id DESC"
+        if limit is not None:
+            return [r[0] for r in self._conn.execute(sql + " LIMIT ?", (limit,))]
+        return [r[0] for r in self._conn.execute(sql)]
 
     def story_rows(self, ids: Sequence[int]) -> dict[int, StoryRow]:
         out: dict[int, StoryRow] = {}
@@ -499,6 +504,9 @@ class Store:
             for r in self._conn.execute(q, chunk):
                 out[r[0]] = StoryRow(r[0], r[1] or "(untitled)", r[2], r[3], r[4] or "", bool(r[5]), bool(r[6]))
         return out
+
+    def story_total(self) -> int:
+        return int(self._conn.execute("SELECT count(*) FROM stories").fetchone()[0])
 
     def story(self, story_id: int) -> StoryRow | None:
         return self.story_rows([story_id]).get(story_id)
@@ -578,16 +586,21 @@ class Store:
             " JOIN articles a ON a.id = ae.article_id WHERE ae.entity_id=?)"
             " ORDER BY s.published DESC, s.id DESC", (entity_id,))]
 
-    def search(self, text: str, limit: int = 100_000) -> list[int]:
-        """Stories whose title or body match every word of ``text`` (last word as a prefix)."""
+    def search(self, text: str, limit: int = SEARCH_LIMIT) -> list[int]:
+        """Stories whose title or body match every word of ``text`` (last word as a prefix).
+
+        At most the ``limit`` most recently stored matching articles are taken:
+        FTS5 walks rowids backwards and stops there, so a word that is in every
+        article costs as little as a rare one. Results are newest first.
+        """
         query = fts_query(text)
         if not query:
             return []
         try:
             return [r[0] for r in self._conn.execute(
-                "SELECT s.id FROM stories s WHERE s.id IN (SELECT a.story_id FROM articles_fts f"
-                " JOIN articles a ON a.id = f.rowid WHERE articles_fts MATCH ?)"
-                " ORDER BY s.published DESC, s.id DESC LIMIT ?", (query, limit))]
+                "SELECT s.id FROM stories s WHERE s.id IN (SELECT a.story_id FROM articles a WHERE a.id IN"
+                " (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?))"
+                " ORDER BY s.published DESC, s.id DESC", (query, limit))]
         except sqlite3.OperationalError:
             return []
 

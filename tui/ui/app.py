@@ -86,6 +86,8 @@ class NewsReaderApp(App[None]):
         self._data_version = 0
         self._show_timer = None
         self._importing = False
+        self._load_generation = 0
+        self._filter_query: tuple[str, str] | None = None
 
     # -- layout ------------------------------------------------------------------
 
@@ -113,6 +115,10 @@ class NewsReaderApp(App[None]):
             self.theme = theme
         self._apply_width(self.size.width)
         self._data_version = self.store.data_version()
+        # Paint the first screenful at once; the full list arrives from a worker.
+        first = self.store.story_order(limit=max(100, self.size.height * 2))
+        self.query_one(StoryList).set_ids(first)
+        self._update_filter_bar(self.store.story_total())
         self.reload_stories()
         self.query_one(StoryList).focus()
         if self.store.article_count() == 0 and self.config.get("store.import_samples"):
@@ -127,12 +133,30 @@ class NewsReaderApp(App[None]):
 
     # -- the list -------------------------------------------------------------------
 
-    def reload_stories(self, ids: list[int] | None = None) -> None:
+    def reload_stories(self) -> None:
+        """Reload the list for the current filter, off the UI thread."""
+        self._load_generation += 1
+        self._load_ids(self._filter_query, self._load_generation)
+
+    @work(thread=True, exclusive=True, group="load")
+    def _load_ids(self, query: tuple[str, str] | None, generation: int) -> None:
+        store = Store(self.store_path, readonly=True)
+        try:
+            if query is None:
+                ids = store.story_order()
+            elif query[0] == "search":
+                ids = store.search(query[1])
+            else:
+                ids = store.stories_with_entity(int(query[1]))
+        finally:
+            store.close()
+        self.call_from_thread(self._ids_loaded, ids, generation)
+
+    def _ids_loaded(self, ids: list[int], generation: int) -> None:
+        if generation != self._load_generation:
+            return  # a newer filter was asked for meanwhile
         lst = self.query_one(StoryList)
-        keep = lst.current
-        if ids is None:
-            ids = self._filtered_ids()
-        lst.set_ids(ids, keep=keep)
+        lst.set_ids(ids, keep=lst.current)
         self._update_filter_bar(len(ids))
         if not ids:
             lst.empty_text = "No stories match." if self.filter_label else (
@@ -141,19 +165,6 @@ class NewsReaderApp(App[None]):
             self.current_story = None
             self.call_later(self.query_one(ArticleView).show_message,
                             "Nothing to show." if not self._importing else "Importing…")
-
-    _filter_ids: list[int] | None = None
-
-    def _filtered_ids(self) -> list[int]:
-        if self._filter_query is not None:
-            kind, value = self._filter_query
-            if kind == "search":
-                return self.store.search(value)
-            if kind == "entity":
-                return self.store.stories_with_entity(int(value))
-        return self.store.story_order()
-
-    _filter_query: tuple[str, str] | None = None
 
     def _update_filter_bar(self, n: int) -> None:
         bar = self.query_one("#filter-bar", Static)
@@ -170,10 +181,12 @@ class NewsReaderApp(App[None]):
             self._data_version = version
             self.reload_stories()
             self.query_one(StoryList).invalidate()
+            if self.current_story is not None and self.focused is not self.query_one(ArticleView):
+                self.show_story(self.current_story, version=self.version_index)
 
     @on(StoryList.Highlighted)
     def _story_highlighted(self, event: StoryList.Highlighted) -> None:
-        if event.story_id is None:
+        if event.story_id is None or event.story_id == self.current_story:
             return
         if self._show_timer is not None:
             self._show_timer.stop()
