@@ -140,3 +140,20 @@ def test_import_opml_reports_a_bad_file(env, tmp_path: Path, capsys: pytest.Capt
     assert run(cfg, "import-opml", str(bad)) == 1
     assert "not OPML" in capsys.readouterr().err
     assert run(cfg, "import-opml", str(tmp_path / "missing.opml")) == 1
+
+
+def test_refresh_store_is_usable_without_the_cli(env, server: LocalServer) -> None:
+    from tui.config import load_config
+
+    cfg_path, db = env
+    server.routes["/config-feed"] = Route(rss(server.url("/c"), 2))
+    cfg = load_config(cfg_path)
+    seen: list[tuple[int, int, str]] = []
+    with Store(db) as store:
+        summary = feedcmds.refresh_store(
+            cfg, store, full_text=False, on_result=lambda d, t, r: seen.append((d, t, r.status))
+        )
+        assert store.article_count() == 2
+    assert (summary.feeds, summary.imported, summary.errors) == (1, 2, 0)
+    assert seen == [(1, 1, "ok: 2 new")]
+    assert summary.line() == "1 feeds: 2 new articles, 0 updated, 0 with errors"

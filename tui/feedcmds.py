@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -123,51 +125,97 @@ def _import_result(result: FeedResult, feed_id: int, store: Any, importer: Any) 
     return imported, updated
 
 
-def _cmd_refresh(args: argparse.Namespace) -> int:
+@dataclass(slots=True)
+class RefreshSummary:
+    """What a refresh into the store did."""
+
+    feeds: int = 0
+    imported: int = 0
+    updated: int = 0
+    errors: int = 0
+    results: list[FeedResult] = field(default_factory=list)
+
+    def line(self) -> str:
+        return f"{self.feeds} feeds: {self.imported} new articles, {self.updated} updated, {self.errors} with errors"
+
+
+def refresh_store(
+    cfg: Any,
+    store: Any,
+    *,
+    feed_url: str | None = None,
+    full_text: bool = True,
+    workers: int = 4,
+    on_result: Callable[[int, int, FeedResult], None] | None = None,
+) -> RefreshSummary:
+    """Refresh the subscribed feeds (or only ``feed_url``) and import their new entries.
+
+    For the CLI and the app alike. ``store`` is used only in the calling thread
+    (feeds download in a pool; each finished feed is imported here), so a UI
+    calls this from its own worker thread with that thread's Store.
+    ``on_result(done, total, result)`` follows each feed's import.
+    """
     from tui.feeds import refresh_all
     from tui.importer import Importer
+
+    _sync_config_feeds(cfg, store)
+    rows = store.feeds()
+    if feed_url is not None:
+        rows = [r for r in rows if r["url"] == feed_url.strip()]
+    ids = {r["url"]: r["id"] for r in rows}
+    feeds = [(_spec(r), FeedState(r.get("etag"), r.get("last_modified"))) for r in rows]
+    importer = Importer(store, cfg.cluster_settings(), max_bytes=cfg.get("limits.max_article_bytes"))
+    summary = RefreshSummary(feeds=len(feeds))
+
+    def on_progress(done: int, total: int, result: FeedResult) -> None:
+        imported, updated = _import_result(result, ids[result.spec.url], store, importer)
+        summary.imported += imported
+        summary.updated += updated
+        summary.errors += not result.ok
+        if on_result is not None:
+            on_result(done, total, result)
+
+    summary.results = refresh_all(
+        feeds,
+        _fetcher(cfg),
+        known=frozenset(store.known_hashes()),
+        full_text=full_text,
+        workers=max(1, workers),
+        on_progress=on_progress,
+    )
+    return summary
+
+
+def _cmd_refresh(args: argparse.Namespace) -> int:
     from tui.sanitize import display_line
 
     cfg, store = _config_and_store(args)
     out: TextIO = sys.stdout
+
+    def show(done: int, total: int, result: FeedResult) -> None:
+        label = display_line(result.spec.name or result.title or result.spec.url, 80)
+        out.write(f"[{done}/{total}] {label}: {display_line(result.status, 200)}\n")
+        out.flush()
+
     with store:
-        _sync_config_feeds(cfg, store)
-        rows = store.feeds()
-        if args.feed:
-            rows = [r for r in rows if r["url"] == args.feed.strip()]
-            if not rows:
-                _err(f"{args.feed}: not a subscribed feed (add it with 'newsreader add URL')")
-                return 2
-        if not rows:
-            print("no feeds: add one with 'newsreader add URL' or list them under feeds: in config.yaml")
-            return 0
-        ids = {r["url"]: r["id"] for r in rows}
-        feeds = [(_spec(r), FeedState(r.get("etag"), r.get("last_modified"))) for r in rows]
-        importer = Importer(store, cfg.cluster_settings(), max_bytes=cfg.get("limits.max_article_bytes"))
-        totals = {"imported": 0, "updated": 0, "errors": 0}
-
-        def on_progress(done: int, total: int, result: FeedResult) -> None:
-            imported, updated = _import_result(result, ids[result.spec.url], store, importer)
-            totals["imported"] += imported
-            totals["updated"] += updated
-            totals["errors"] += not result.ok
-            label = display_line(result.spec.name or result.title or result.spec.url, 80)
-            out.write(f"[{done}/{total}] {label}: {display_line(result.status, 200)}\n")
-            out.flush()
-
-        refresh_all(
-            feeds,
-            _fetcher(cfg),
-            known=frozenset(store.known_hashes()),
+        if args.feed and args.feed.strip() not in {r["url"] for r in store.feeds()} | {
+            f["url"] for f in cfg.feeds
+        }:
+            _err(f"{args.feed}: not a subscribed feed (add it with 'newsreader add URL')")
+            return 2
+        summary = refresh_store(
+            cfg,
+            store,
+            feed_url=args.feed,
             full_text=not args.no_full_text,
-            workers=max(1, args.workers),
-            on_progress=on_progress,
+            workers=args.workers,
+            on_result=show,
         )
-    out.write(
-        f"{len(feeds)} feeds: {totals['imported']} new articles, {totals['updated']} updated, "
-        f"{totals['errors']} with errors\n"
-    )
-    return 1 if totals["errors"] else 0
+    if not summary.feeds:
+        print("no feeds: add one with 'newsreader add URL' or list them under feeds: in config.yaml")
+        return 0
+    out.write(summary.line() + "\n")
+    return 1 if summary.errors else 0
 
 
 def _cmd_import_opml(args: argparse.Namespace) -> int:
