@@ -156,4 +156,4 @@ def test_refresh_store_is_usable_without_the_cli(env, server: LocalServer) -> No
         assert store.article_count() == 2
     assert (summary.feeds, summary.imported, summary.errors) == (1, 2, 0)
     assert seen == [(1, 1, "ok: 2 new")]
-    assert summary.line() == "1 feeds: 2 new articles, 0 updated, 0 with errors"
+    assert summary.line() == "1 feed: 2 new articles, 0 updated, 0 with errors"

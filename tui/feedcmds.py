@@ -136,7 +136,8 @@ class RefreshSummary:
     results: list[FeedResult] = field(default_factory=list)
 
     def line(self) -> str:
-        return f"{self.feeds} feeds: {self.imported} new articles, {self.updated} updated, {self.errors} with errors"
+        feeds = f"{self.feeds} feed" + ("" if self.feeds == 1 else "s")
+        return f"{feeds}: {self.imported} new articles, {self.updated} updated, {self.errors} with errors"
 
 
 def refresh_store(
