@@ -65,7 +65,17 @@ def _places() -> list[str]:
                 # All-caps alternates are codes ("SHE" for Shenzhen), not names.
                 if alt.isascii() and not alt.isupper():
                     add(alt, "city", pop)
-    return [f"{n}\t{k}\t{p}" for (n, k), p in sorted(best.items())]
+    # One line per case-folded name, best entry first: a country beats a state beats a
+    # city of the same name, then the larger population wins.  The runtime then only
+    # has to split lines into a dict.
+    order = {"country": 3, "continent": 2, "state": 1, "city": 0}
+    chosen: dict[str, tuple[str, str, int]] = {}
+    for (name, kind), pop in sorted(best.items()):
+        key = name.casefold()
+        old = chosen.get(key)
+        if old is None or (order[kind], pop) > (order[old[1]], old[2]):
+            chosen[key] = (name, kind, pop)
+    return [f"{key}\t{n}\t{k}\t{p}" for key, (n, k, p) in sorted(chosen.items())]
 
 
 def _census(fname: str, limit: int | None = None) -> list[str]:

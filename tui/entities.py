@@ -44,7 +44,7 @@ MAX_ENTITIES = 300
 MAX_RUN = 8
 
 _TOKEN_TEMPLATE = (
-    r"(?P<skip>(?:(?!(?:KEEP)(?![\w'’-]))[a-z][\w'’-]*[ \t]+)+)"
+    r"(?P<skip>(?:(?:(?!(?:KEEP)(?![\w'’-]))[a-z][\w'’-]*|,)[ \t]+)+)"
     r"|(?P<acr>(?:[A-Z]\.){2,}(?:[A-Z]\b)?)"
     r"|(?P<word>[^\W\d_][\w]*(?:[-'’&][^\W_]+)*)"
     r"|(?P<num>\d[\d,.:/-]*)"
@@ -52,6 +52,7 @@ _TOKEN_TEMPLATE = (
 )
 _DATE = re.compile(r"\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}/\d{2,4}")
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]+(?![\w'’-])")
+_KEEP_PUNCT = frozenset(".&():-—–/")
 _ABBREV_PREFIX = frozenset({"St", "Mt", "Ft"})
 _ABBREV_SUFFIX = frozenset({"inc", "corp", "co", "ltd", "bros", "jr", "sr"})
 _KEEP_LOWER = NAME_PARTICLES | frozenset(
@@ -132,8 +133,13 @@ def _tokenize(text: str, limit: int, lower_count: dict[int, int]) -> list[_Tok]:
         kind = m.lastgroup or "punct"
         t = m.group()
         if kind == "skip":
-            lower_count[line] = lower_count.get(line, 0) + t.count(" ") + t.count("\t")
+            lower_count[line] = lower_count.get(line, 0) + t.count(" ") + t.count("\t") - t.count(",")
             prev_punct = bol = False
+            continue
+        if kind == "punct" and t not in _KEEP_PUNCT:
+            # Only these marks matter to the rules; the rest just separate names.
+            prev_punct = t in _SENT_END
+            bol = False
             continue
         if kind == "word" and t[0].islower() and t not in _KEEP_LOWER and t[:3] not in ("al-", "el-"):
             lower_count[line] = lower_count.get(line, 0) + 1
@@ -197,10 +203,10 @@ def _line_is_caps(toks: list[_Tok], nlower: int) -> bool:
 def _place(doc: _Doc, s: str, ntok: int, strict: bool) -> tuple[str, str] | None:
     """Canonical name and kind of a place, or None; ``strict`` asks for a well-known one."""
     key = s.casefold()
-    p = doc.gaz.places.get(key)
+    p = doc.gaz.place(key)
     if p is None and key.startswith(("st ", "st. ")):
         rest = key.split(" ", 1)[1]
-        p = doc.gaz.places.get("st. " + rest) or doc.gaz.places.get("saint " + rest)
+        p = doc.gaz.place("st. " + rest) or doc.gaz.place("saint " + rest)
     if p is None:
         return None
     if p.kind == "city":
@@ -729,7 +735,7 @@ def _cues(doc: _Doc, s: _Span) -> dict[str, int]:
     if not pword[:1].isupper():
         if pw in ("in", "near") or (pw == "of" and pw2 in _PLACE_NOUNS):
             v["place"] += 2
-        elif pw in PLACE_PREPOSITIONS and gaz.places.get(low) is not None:
+        elif pw in PLACE_PREPOSITIONS and low in gaz.raw_places:
             v["place"] += 1
         if pw in _ORG_NOUNS or nw in _ORG_AFTER:
             v["organization"] += 2
@@ -759,7 +765,7 @@ def _guess_lone(doc: _Doc, group: list[_Span]) -> str | None:
     best = max(votes, key=lambda k: votes[k])
     if votes[best] >= 2 or (votes[best] == 1 and list(votes.values()).count(1) == 1 and best != "person"):
         return best
-    p = gaz.places.get(low)
+    p = gaz.place(low)
     if doc.sports:
         if p is not None:
             return "organization"

@@ -31,38 +31,34 @@ class Place:
 
 @dataclass(frozen=True, slots=True)
 class Gazetteer:
-    places: Mapping[str, Place]  # casefolded name -> best place of that name
+    # casefolded name -> "Name\tkind\tpopulation"; parsed on look-up, since an article
+    # looks up a few dozen names and parsing all 47,000 up front would dominate start-up.
+    raw_places: Mapping[str, str]
     first_names: frozenset[str]  # casefolded
     surname_rank: Mapping[str, int]  # casefolded -> frequency rank (0 = most common)
 
+    def place(self, key: str) -> Place | None:
+        """The best-known place called ``key`` (case-folded), or None."""
+        raw = self.raw_places.get(key)
+        if raw is None:
+            return None
+        name, kind, pop = raw.split("\t")
+        return Place(name, kind, int(pop))
 
-_KIND_ORDER = {"country": 3, "continent": 2, "state": 1, "city": 0}
 
-
-def _read_lines(name: str) -> list[str]:
-    path = DATA / name
+def _read_text(name: str) -> str:
     try:
-        with gzip.open(path, "rt", encoding="utf-8") as f:
-            return [line.rstrip("\n") for line in f if line.strip()]
+        with gzip.open(DATA / name, "rt", encoding="utf-8") as f:
+            return f.read()
     except OSError:
         # A broken install degrades to rules only rather than failing every import.
-        return []
+        return ""
 
 
 @cache
 def load() -> Gazetteer:
     """Return the shipped gazetteer (read once, then shared read-only)."""
-    places: dict[str, Place] = {}
-    for line in _read_lines("places.tsv.gz"):
-        parts = line.split("\t")
-        if len(parts) != 3:
-            continue
-        name, kind, pop = parts[0], parts[1], int(parts[2] or 0)
-        key = name.casefold()
-        old = places.get(key)
-        new = Place(name, kind, pop)
-        if old is None or (_KIND_ORDER.get(kind, 0), pop) > (_KIND_ORDER.get(old.kind, 0), old.population):
-            places[key] = new
-    first = frozenset(n.casefold() for n in _read_lines("first_names.txt.gz"))
-    ranks = {n.casefold(): i for i, n in enumerate(_read_lines("surnames.txt.gz"))}
+    places = dict(line.split("\t", 1) for line in _read_text("places.tsv.gz").splitlines() if line.count("\t") == 3)
+    first = frozenset(n.casefold() for n in _read_text("first_names.txt.gz").split())
+    ranks = {n.casefold(): i for i, n in enumerate(_read_text("surnames.txt.gz").split())}
     return Gazetteer(MappingProxyType(places), first, MappingProxyType(ranks))
