@@ -181,6 +181,22 @@ def test_sub_headings_in_single_quotes_are_not_quotes() -> None:
     assert [q.text for q in quotes(text)] == ["The climate is changing,"]
 
 
+def test_photo_captions_are_not_speech() -> None:
+    text = (
+        "“China is skilled at playing this role,” said Joseph DeTrani.\n\n"
+        "FILE - Demonstrators stage a rally in Seoul, South Korea, Nov. 15, 2024. "
+        'The signs read "Dismantling North Korea\'s nuclear weapons."\n'
+    )
+    assert [q.text for q in quotes(text)] == ["China is skilled at playing this role,"]
+
+
+def test_speaker_mention_points_at_the_name_not_the_title() -> None:
+    text = "South Korean President Yoon Suk Yeol asked Xi to play a “constructive” role."
+    (q,) = quotes(text)
+    assert q.speaker == "Yoon Suk Yeol"
+    assert mention(text, q) == "Yoon Suk Yeol"
+
+
 def test_markup_attributes_are_not_quotes() -> None:
     text = '<tweet author="carlquintanilla" timestamp="1474387200">The blue arrow is Warren.</tweet>'
     assert quotes(text) == []

@@ -43,6 +43,11 @@ _OPEN_BEFORE = frozenset("([{—–-/:;,") | _DOUBLE_OPEN | _SINGLE_OPEN | froze
 _APOSTROPHE_WORD = re.compile(r"['’](?:\d0s|n['’]|em\b|til\b|cause\b|tis\b|twas\b)", re.IGNORECASE)
 _WORD = re.compile(r"\w")
 _NONSPACE = re.compile(r"\S")
+_CAPTION = re.compile(
+    r"^\s*(?:FILE(?: PHOTO)?\s*[-–—:]|PHOTO:|IMAGE:)|\((?:AP|Reuters|AFP|Getty)[^()]{0,40}(?:Photo|Images)"
+    r"|\b(?:AP|AFP|Reuters) Photo/|Getty Images\s*$",
+    re.MULTILINE,
+)
 _EDGE = " \t\r\n\u00a0\"'“”‘’«»„‹›`"
 
 
@@ -250,6 +255,8 @@ def _extract(text: str, entities: Sequence[Entity] | None) -> list[Quote]:
             continue
         if sp.opened and sp.open_pos > 0 and text[sp.open_pos - 1] == "=":
             continue  # a markup attribute value, tweet embeds and the like
+        if _CAPTION.search(text, plo, phi):
+            continue  # a photo caption describes a picture; words on a sign in it are not speech
         attr = resolver.attribute(idx)
         if not _keep(text, sp, s, e, plo, phi, attr):
             resolver.forget(idx)

@@ -284,7 +284,8 @@ def _np_head(np: str) -> str:
     """'the band leader called Democratic bigwigs' -> 'the band leader'."""
     words = np.split(" ")
     for k, w in enumerate(words[1:], 1):
-        if w.lower() in _VERB_SET or w.lower() in _FUNCTION:
+        lw = w.lower()
+        if lw in _VERB_SET or lw in _FUNCTION or (k >= 2 and lw.endswith("ed") and w.islower()):
             return " ".join(words[:k])
     return np
 
@@ -436,6 +437,11 @@ class SpeakerResolver:
         name = self.canonical(raw)
         if name is None:
             return _NONE
+        if raw[:1].isupper():
+            # point at the name itself, not at 'South Korean President' before it
+            bare = _strip_titles(raw)
+            if bare[:1].isupper() and raw.endswith(bare) and len(bare) < len(raw):
+                start = end - len(bare)
         return Attribution(name, start, end)
 
     def _resolve_pronoun(self, pron: str, pos: int) -> str | None:
