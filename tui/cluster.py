@@ -45,7 +45,8 @@ import hashlib
 import re
 import struct
 import zlib
-from collections.abc import Hashable, Iterable, Sequence
+from collections import Counter
+from collections.abc import Container, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -58,7 +59,7 @@ K = TypeVar("K", bound=Hashable)
 class ClusterSettings:
     """Thresholds, read from the ``clustering:`` section of config.yaml."""
 
-    min_containment: float = 0.9
+    min_containment: float = 0.88
     """Share of the shorter text's tokens that must lie in the longest common
     token subsequence with the longer text for the two to be one story."""
 
@@ -69,11 +70,17 @@ class ClusterSettings:
     min_sentence_tokens: int = 5
     """Sentences shorter than this ("he said.") are too common to be keys."""
 
-    max_key_df: int = 100
-    """A key held by more stories (or articles) than this is boilerplate and
-    is not used to find candidates."""
+    boilerplate_stories: int = 5
+    """A sentence found in this many different stories is boilerplate (an
+    outlet's sign-off, a stock line): it neither finds candidates nor counts
+    when two texts are compared."""
 
-    min_key_overlap: float = 0.2
+    max_key_df: int = 50
+    """Performance guard of the batch's first pass: keys held by more articles
+    wait until stories are formed, then count as boilerplate or not by the
+    number of stories they span."""
+
+    min_key_overlap: float = 0.4
     """Cheap pre-check before the exact one: share of the smaller key set that
     the two must have in common (reprints share most sentences verbatim)."""
 
@@ -193,15 +200,33 @@ def fingerprint(body: str, settings: ClusterSettings = ClusterSettings()) -> Fin
 
 # ------------------------------------------------------------ verification
 
+_NONE: frozenset[int] = frozenset()
 
-def containment(a: str, b: str, settings: ClusterSettings = ClusterSettings()) -> float:
+
+def strip_boilerplate(text: str, boilerplate: Container[int], settings: ClusterSettings = ClusterSettings()) -> str:
+    """A normalised text without its sentences whose keys are boilerplate."""
+    if not boilerplate:
+        return text
+    m = settings.min_sentence_tokens - 1
+    kept = [s for s in text.split(". ") if s.count(" ") < m or _key(s) not in boilerplate]
+    return ". ".join(kept)
+
+
+def containment(
+    a: str, b: str, settings: ClusterSettings = ClusterSettings(), boilerplate: Container[int] = _NONE
+) -> float:
     """How much of the shorter normalised text the longer one contains, 0..1.
 
     Word-level longest common subsequence (rapidfuzz), divided by the shorter
     length; for fragments (< ``short_tokens``) by the longer length, so that
-    both must match.
+    both must match. Boilerplate sentences count on neither side.
     """
-    ta, tb = a.split(), b.split()
+    a, b = strip_boilerplate(a, boilerplate, settings), strip_boilerplate(b, boilerplate, settings)
+    return _containment_seq(a.split(), b.split(), settings)
+
+
+def _containment_seq(ta: Sequence[str], tb: Sequence[str], settings: ClusterSettings) -> float:
+    """``containment`` over token sequences (lists, or one character per token)."""
     if not ta or not tb:
         return 0.0
     if len(ta) > len(tb):
@@ -213,22 +238,37 @@ def containment(a: str, b: str, settings: ClusterSettings = ClusterSettings()) -
     return LCSseq.similarity(ta, tb) / denom
 
 
-def _keys_overlap(a: Sequence[int], b: Sequence[int], settings: ClusterSettings) -> bool:
-    if not a or not b:
-        return False
-    small, big = (a, b) if len(a) <= len(b) else (b, a)
-    return len(set(big).intersection(small)) >= settings.min_key_overlap * len(small)
+def enough_shared(shared: int, n_a: int, n_b: int, settings: ClusterSettings = ClusterSettings()) -> bool:
+    """Whether two articles sharing ``shared`` usable keys are worth verifying.
+
+    ``n_a``, ``n_b``: their usable key counts. Reprints share most sentences
+    verbatim, so a pair must share ``min_key_overlap`` of the smaller key set.
+    """
+    return shared >= 1 and shared >= settings.min_key_overlap * min(n_a, n_b)
 
 
-def same_story(a: Fingerprint, b: Fingerprint, settings: ClusterSettings = ClusterSettings()) -> bool:
-    """Exact check that two fingerprints are one story (see module docstring)."""
-    return _keys_overlap(a.keys, b.keys, settings) and containment(a.text, b.text, settings) >= settings.min_containment
+def same_story(
+    a: Fingerprint, b: Fingerprint, settings: ClusterSettings = ClusterSettings(), boilerplate: Container[int] = _NONE
+) -> bool:
+    """Exact check that two fingerprints are one story (see module docstring).
+
+    ``boilerplate``: keys found in ``boilerplate_stories`` or more stories; their
+    sentences are ignored, so an outlet's sign-off neither joins nor splits.
+    """
+    return containment(a.text, b.text, settings, boilerplate) >= settings.min_containment
 
 
-def candidate_order(fp: Fingerprint, candidates: Iterable[tuple[K, Fingerprint]]) -> list[tuple[K, Fingerprint]]:
-    """Candidates ranked by keys shared with ``fp``, most first (ties: input order)."""
-    own = set(fp.keys)
-    scored = [(-len(own.intersection(c.keys)), i, k, c) for i, (k, c) in enumerate(candidates)]
+def _shared(a: Sequence[int], b: Sequence[int], boilerplate: Container[int]) -> tuple[int, int, int]:
+    sa = {k for k in a if k not in boilerplate}
+    sb = {k for k in b if k not in boilerplate}
+    return len(sa & sb), len(sa), len(sb)
+
+
+def candidate_order(
+    fp: Fingerprint, candidates: Iterable[tuple[K, Fingerprint]], boilerplate: Container[int] = _NONE
+) -> list[tuple[K, Fingerprint]]:
+    """Candidates ranked by usable keys shared with ``fp``, most first (ties: input order)."""
+    scored = [(-_shared(fp.keys, c.keys, boilerplate)[0], i, k, c) for i, (k, c) in enumerate(candidates)]
     scored.sort(key=lambda t: (t[0], t[1]))
     return [(k, c) for _, _, k, c in scored]
 
@@ -237,13 +277,18 @@ def best_match(
     fp: Fingerprint,
     candidates: Iterable[tuple[K, Fingerprint]],
     settings: ClusterSettings = ClusterSettings(),
+    boilerplate: Container[int] = _NONE,
 ) -> K | None:
-    """The candidate key with the highest containment that passes, or None."""
+    """The candidate that is the same story with the highest containment, or None.
+
+    Applies the same gates as ``cluster``: ``enough_shared`` on usable keys,
+    then ``same_story``; at most ``max_candidates`` are verified.
+    """
     best: tuple[float, K] | None = None
-    for k, c in candidate_order(fp, candidates)[: settings.max_candidates]:
-        if not _keys_overlap(fp.keys, c.keys, settings):
+    for k, c in candidate_order(fp, candidates, boilerplate)[: settings.max_candidates]:
+        if not enough_shared(*_shared(fp.keys, c.keys, boilerplate), settings):
             continue
-        score = containment(fp.text, c.text, settings)
+        score = containment(fp.text, c.text, settings, boilerplate)
         if score >= settings.min_containment and (best is None or score > best[0]):
             best = (score, k)
     return None if best is None else best[1]
@@ -282,11 +327,19 @@ def cluster(items: Sequence[tuple[K, str]], settings: ClusterSettings = ClusterS
     """Group (key, cleaned body) items into stories, from scratch.
 
     Groups keep input order inside and are ordered by their first member.
+    Decisions are those of ``enough_shared`` + ``same_story``; the batch only
+    orders the checks. Two passes, because boilerplate is a property of
+    stories: the first pass forms stories from keys of modest article
+    frequency; keys then found in ``boilerplate_stories`` or more of them are
+    boilerplate, and the second pass re-checks the articles holding such keys
+    with those sentences ignored (and uses frequent keys that turn out to
+    belong to few stories).
     """
     n = len(items)
-    texts = [normalize(body) for _, body in items]
-    # Exact copies (after normalisation) count once for key frequencies, so a
-    # story reprinted verbatim everywhere does not look like boilerplate.
+    texts: list[str | None] = [normalize(body) for _, body in items]
+    ntok = [t.count(" ") + 1 if t else 0 for t in texts]
+    # Exact copies (after normalisation) are one article for key frequencies,
+    # so a story reprinted verbatim everywhere does not look like boilerplate.
     first_of: dict[str, int] = {}
     uf = _UnionFind(n)
     postings: dict[int, int | list[int]] = {}
@@ -297,6 +350,7 @@ def cluster(items: Sequence[tuple[K, str]], settings: ClusterSettings = ClusterS
         j = first_of.setdefault(text, i)
         if j != i:
             uf.union(j, i)
+            texts[i] = None
             continue
         doc_keys[i] = keys = _keys(text, settings.min_sentence_tokens)
         for key in keys:
@@ -307,53 +361,111 @@ def cluster(items: Sequence[tuple[K, str]], settings: ClusterSettings = ClusterS
                 postings[key] = [p, i]
             else:
                 p.append(i)
-    lists = [p for p in postings.values() if isinstance(p, list)]
+    usable: dict[int, list[int]] = {}
+    frequent: dict[int, list[int]] = {}
+    for key, p in postings.items():
+        if isinstance(p, list):
+            (usable if len(p) <= settings.max_key_df else frequent)[key] = p
     del postings, first_of
 
-    failed: set[tuple[int, int]] = set()
+    # Token sequences as strings of one character per distinct token: the same
+    # LCS as on token lists (the mapping is one-to-one), at C speed and less
+    # memory. Built on first use; the normalised text is dropped then.
+    codes: dict[str, str] = {}
+    encoded: list[str | None] = [None] * n
 
-    def verify(a: int, b: int) -> bool:
-        pair = (a, b) if a < b else (b, a)
-        if pair in failed:
-            return False
-        ok = (
-            _keys_overlap(doc_keys[a], doc_keys[b], settings)
-            and containment(texts[a], texts[b], settings) >= settings.min_containment
-        )
-        if not ok:
-            failed.add(pair)
-        return ok
+    def encode(text: str) -> str:
+        toks = text.split()
+        for tok in set(toks).difference(codes):
+            codes[tok] = _code_point(len(codes), tok)
+        return "".join(map(codes.__getitem__, toks))
 
-    def link(plist: list[int]) -> None:
-        find = uf.find
-        roots = {find(d) for d in plist}
-        if len(roots) == 1:
-            return
-        for x in range(1, len(plist)):
-            for y in range(x):
-                a, b = plist[y], plist[x]
-                if find(a) != find(b) and verify(a, b):
-                    uf.union(a, b)
+    def enc(i: int) -> str:
+        e = encoded[i]
+        if e is None:
+            e = encoded[i] = encode(texts[i])  # type: ignore[arg-type]
+            texts[i] = None
+        return e
 
-    deferred: list[list[int]] = []
-    for plist in lists:
-        if len(plist) <= settings.max_key_df:
-            link(plist)
-        else:
-            deferred.append(plist)
-    # A frequent key is boilerplate only if it spans many *stories*: after the
-    # first pass, count distinct stories and use the key if they are few.
-    for plist in deferred:
-        by_root: dict[int, int] = {}
-        for d in plist:
-            by_root.setdefault(uf.find(d), d)
-        if 1 < len(by_root) <= settings.max_key_df:
-            link(list(by_root.values()))
+    find, union = uf.find, uf.union
+    checked: set[tuple[int, int]] = set()
 
+    def place(i: int, index: dict[int, list[int]], earlier_only: bool, boiler: Container[int], stripped) -> None:
+        # What the store does for one new article, against the articles before it.
+        shared: Counter[int] = Counter()
+        for key in doc_keys[i]:
+            p = index.get(key)
+            if p is not None:
+                shared.update(p)
+        del shared[i]
+        n_i = sum(1 for k in doc_keys[i] if k not in boiler)
+        for j, count in shared.most_common():
+            if earlier_only and j > i:
+                continue
+            if find(i) == find(j):
+                continue
+            n_j = sum(1 for k in doc_keys[j] if k not in boiler) if boiler else len(doc_keys[j])
+            if not enough_shared(count, n_i, n_j, settings):
+                continue
+            pair = (j, i) if j < i else (i, j)
+            if pair in checked:
+                continue
+            checked.add(pair)
+            if _containment_seq(stripped(i), stripped(j), settings) >= settings.min_containment:
+                union(i, j)
+
+    for i in range(n):
+        if doc_keys[i]:
+            place(i, usable, True, _NONE, enc)
+
+    # Pass 2: boilerplate is what many stories share.
+    floor = settings.boilerplate_stories
+    boiler: set[int] = set()
+    promoted: dict[int, list[int]] = {}
+    for index, is_frequent in ((usable, False), (frequent, True)):
+        for key, p in index.items():
+            if len(p) < floor and not is_frequent:
+                continue
+            stories = len({find(d) for d in p})
+            if stories >= floor:
+                boiler.add(key)
+            elif is_frequent:
+                promoted[key] = p
+    if not boiler and not promoted:
+        return _groups(items, find)
+    for key in boiler:
+        usable.pop(key, None)
+    usable.update(promoted)
+    touched = {d for key in boiler for d in (usable.get(key) or frequent.get(key) or ())}
+    touched.update(d for p in promoted.values() for d in p)
+    checked.clear()
+    clean: dict[int, str] = {}
+
+    def stripped(i: int) -> str:
+        if not any(k in boiler for k in doc_keys[i]):
+            return enc(i)
+        e = clean.get(i)
+        if e is None:
+            e = clean[i] = encode(strip_boilerplate(normalize(items[i][1]), boiler, settings))
+        return e
+
+    for i in sorted(touched):
+        place(i, usable, False, boiler, stripped)
+    return _groups(items, find)
+
+
+def _groups(items: Sequence[tuple[K, str]], find) -> list[list[K]]:
     groups: dict[int, list[K]] = {}
     for i, (key, _) in enumerate(items):
-        groups.setdefault(uf.find(i), []).append(key)
+        groups.setdefault(find(i), []).append(key)
     return list(groups.values())
+
+
+def _code_point(i: int, token: str) -> str:
+    """The i-th token's stand-in character (stable fallback past Unicode's end)."""
+    if i >= 0x110000:
+        i = zlib.crc32(token.encode("utf-8")) % 0x110000  # a rare clash only adds a match
+    return chr(i)
 
 
 def canonical(items: Sequence[tuple[K, str]]) -> K:

@@ -232,6 +232,8 @@ def parse_page(text: str, *, name: str | None = None) -> Page:
         # Headings and images never join their neighbours, whatever the wrap.
         lines: list[str] = []
         for raw in block:
+            if "](" in raw and "![" not in raw:
+                raw = _MD_LINK.sub(r"\g<text>", raw)  # wrap width is that of the visible text
             if "![" not in raw:
                 lines.append(raw)
                 continue
@@ -291,6 +293,16 @@ def _is_copyright(line: str) -> bool:
 
 def _classify(line: str, meta: _Meta, in_header: bool) -> bool:
     """Record metadata from a chrome line; True if the line is not body text."""
+    if " | " in line and len(line) < 160:
+        # "Published: ... | Source: ... | By ...": metadata only if every part is.
+        parts = [p.strip() for p in line.split(" | ")]
+        probe = _Meta(title=meta.title)
+        if all(_classify(p, probe, in_header) or _BYLINE.match(p) for p in parts):
+            meta.source = meta.source or probe.source
+            meta.label_date = meta.label_date or probe.label_date
+            meta.published = meta.published or probe.published
+            meta.credit = meta.credit or probe.credit
+            return True
     m = _SOURCE_LABEL.match(line)
     if m and len(line) < 120:
         meta.source = meta.source or m.group("src").strip()
