@@ -212,7 +212,7 @@ def _place(doc: _Doc, s: str, ntok: int, strict: bool) -> tuple[str, str] | None
     if p.kind == "city":
         low = s.casefold()
         name_like = low in doc.gaz.first_names or doc.gaz.surname_rank.get(low, 99_999) < 3000 or low in COMMON_WORDS
-        need = CITY_TRUSTED_POP if ntok > 1 else (1_000_000 if name_like else CITY_TRUSTED_POP)
+        need = 0 if ntok > 1 else (1_000_000 if name_like else CITY_TRUSTED_POP)
         if strict:
             need = max(need, 300_000 if ntok > 1 else 500_000)
         if p.population < need:
@@ -362,6 +362,9 @@ def _resolve(doc: _Doc, seq: list[_Tok], toks: list[_Tok]) -> None:
             typ = _sports_place_type(seq, toks)
         _emit(doc, seq, typ, k[1])
         return
+    if len(seq) >= 3 and seq[1].text == "." and len(seq[0].text) == 1 and seq[2].cap:
+        _emit(doc, seq, "person")  # "I. Healy", "C. Lewis"
+        return
     if doc.sports and not doc.solo_sport and len(seq) >= 2 and _team_line(seq, toks):
         _emit(doc, seq, "organization")  # "St Mirren 2 East Fife 1"
         return
@@ -384,7 +387,7 @@ def _resolve(doc: _Doc, seq: list[_Tok], toks: list[_Tok]) -> None:
     if len(seq) >= 2 and last in PLACE_SUFFIXES:
         head = seq[:-1]
         kh = _known(doc, head)
-        if last in ("province", "region", "state", "county", "district", "prefecture", "oblast", "city"):
+        if last in ("province", "region", "state", "county", "district", "prefecture", "oblast"):
             if kh is not None and kh[0] == "place":
                 _emit(doc, head, "place", kh[1])  # "Xinjiang Province" is Xinjiang
                 return
@@ -392,6 +395,15 @@ def _resolve(doc: _Doc, seq: list[_Tok], toks: list[_Tok]) -> None:
             _emit(doc, seq, "place")
             return
     first = seq[0]
+    if (
+        len(seq) == 2
+        and first.low in DEMONYMS
+        and first.low in doc.gaz.first_names
+        and seq[1].kind == "word"
+        and not (seq[1].low in COMMON_WORDS or seq[1].low in ORG_SUFFIXES or seq[1].low in DEMONYMS)
+    ):
+        _emit(doc, seq, "person")  # "Christian Cullen"
+        return
     drop = (
         first.low == "the"
         or first.low in CALENDAR
@@ -520,7 +532,7 @@ def _sports_place_type(seq: list[_Tok], toks: list[_Tok]) -> str:
     prv = _before(toks, seq[0])
     if prv is not None and prv.line != seq[0].line:
         prv = None
-    if prv is not None and prv.low in ("in", "at", "near", "from", "of") and not prv.cap:
+    if prv is not None and (prv.low in ("in", "near", "from") or prv.low in ("at", "of") and not prv.cap):
         return "place"
     if _dateline(seq, toks):
         return "place"
@@ -575,7 +587,8 @@ def _acronym(words: tuple[str, ...]) -> str:
     return "".join(w[0] for w in words if w not in ("of", "the", "and", "for", "on", "&") and w).upper()
 
 
-def _fold(doc: _Doc) -> list[Entity]:
+def _type_spans(doc: _Doc) -> list[_Span]:
+    """Fold short forms into full names and type the lone words; returns the spans in order."""
     spans = sorted(doc.spans, key=lambda s: s.start)
     gaz = doc.gaz
     # Full person names, in order, for surname and short-form folding.
@@ -683,6 +696,11 @@ def _fold(doc: _Doc) -> list[Entity]:
         for s in group:
             s.type = typ
 
+    return spans
+
+
+def _group(spans: list[_Span]) -> list[Entity]:
+    """One entity per (type, canonical name), mentions in text order."""
     out: dict[tuple[str, str], Entity] = {}
     for s in spans:
         typ = _TYPES.get(s.type or "")
@@ -739,6 +757,8 @@ def _cues(doc: _Doc, s: _Span) -> dict[str, int]:
             v["place"] += 1
         if pw in _ORG_NOUNS or nw in _ORG_AFTER:
             v["organization"] += 2
+        if pw == "the":
+            v["organization"] += 2 if doc.sports else 1  # people rarely take "the": "the Phillies"
     if nw in _PLACE_AFTER:
         v["place"] += 2  # "Stansted airport", "Guangdong province"
     if doc.sports:
@@ -872,14 +892,16 @@ def _extract(text: str) -> list[Entity]:
             continue
         for run in _runs(toks):
             _resolve(doc, run, all_toks)
+    spans = _type_spans(doc)
+    # Headlines and datelines are read last, against what the body established.
     surfaces: dict[str, tuple[str, str]] = {}
-    for s in doc.spans:
-        if s.type is not None and s.confident:
+    for s in spans:
+        if s.type in _TYPES:
             surfaces.setdefault(s.text.casefold(), (s.type, s.canon))
-    for s in doc.spans:
+    for s in spans:
         if s.type == "person" and s.ntok >= 2:
-            last = s.text.split()[-1].casefold()
-            surfaces.setdefault(last, ("person", s.canon))
+            surfaces.setdefault(s.canon.split()[-1].casefold(), ("person", s.canon))
+    doc.spans = []
     for toks in caps_lines:
         _caps_line(doc, toks, surfaces, all_toks)
-    return _fold(doc)
+    return _group(spans + doc.spans)

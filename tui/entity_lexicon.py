@@ -46,7 +46,7 @@ COMMON_WORDS: Final[frozenset[str]] = frozenset(
 # Days, months and similar capitalised words that break a name run.
 CALENDAR: Final[frozenset[str]] = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday january february march april may june july
-    august september october november december jan feb mar apr jun jul aug sep sept oct nov dec
+    august september october november december feb mar apr jun jul aug sep sept oct nov dec
     christmas easter ramadan""".split()
 )
 
@@ -92,7 +92,7 @@ ORG_SUFFIXES: Final[frozenset[str]] = frozenset(
 PLACE_SUFFIXES: Final[frozenset[str]] = frozenset(
     """station airport palace square street road avenue bridge river lake island islands mountain
     mountains valley bay sea ocean coast peninsula strait gulf park stadium province region county
-    district prefecture oblast canal city town village desert plateau heights hills beach harbour harbor port""".split()
+    district prefecture oblast canal city town village course circuit racecourse desert plateau heights hills beach harbour harbor port""".split()
 )
 
 # Legal-form suffixes: the name before them is the company's short name ("Pirelli SpA" -> "Pirelli").
@@ -205,6 +205,7 @@ ALIASES: Final[dict[str, tuple[str, str]]] = {
     "Scotland": ("Scotland", "place"),
     "Wales": ("Wales", "place"),
     "Northern Ireland": ("Northern Ireland", "place"),
+    "Republic of Ireland": ("Ireland", "place"),
     "Ulster": ("Ulster", "place"),
     "Hong Kong": ("Hong Kong", "place"),
     "Taiwan": ("Taiwan", "place"),
