@@ -152,6 +152,16 @@ def test_trickling_server_hits_the_total_deadline(server: LocalServer) -> None:
     assert r.error == "timed out after 0.5 s"
 
 
+def test_a_server_speaking_garbage_instead_of_http_is_data(server: LocalServer) -> None:
+    server.routes["/noise"] = Route(handler=lambda h: h.wfile.write(b"\x00\xff\x13garbage\r\n\r\n"))
+    server.routes["/hangup"] = Route(handler=lambda h: None)
+    f = fetcher()
+    noise = f.fetch(server.url("/noise"))
+    assert noise.error is not None and "bad HTTP response" in noise.error
+    hangup = f.fetch(server.url("/hangup"))
+    assert hangup.error == "server closed the connection without a response"
+
+
 def test_connection_refused_is_data() -> None:
     with LocalServer() as s:
         url = s.url("/feed")

@@ -294,6 +294,8 @@ class Fetcher:
                 raise FetchError(f"TLS error ({exc.reason or exc})") from None
             except ConnectionRefusedError:
                 raise FetchError("connection refused") from None
+            except http.client.RemoteDisconnected:
+                raise FetchError("server closed the connection without a response") from None
             except ConnectionResetError:
                 raise FetchError("connection reset by server") from None
             except http.client.IncompleteRead:
