@@ -143,6 +143,10 @@ def normalize(body: str) -> str:
     return " ".join(body.lower().split())
 
 
+def _n_tokens(text: str) -> int:
+    return text.count(" ") + 1 if text else 0
+
+
 def _key(sentence: str) -> int:
     """Stable signed 64-bit hash (fits an SQLite INTEGER); never ``hash()``."""
     return int.from_bytes(hashlib.blake2b(sentence.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
@@ -176,7 +180,7 @@ class Fingerprint:
 
     @property
     def n_tokens(self) -> int:
-        return self.text.count(" ") + 1 if self.text else 0
+        return _n_tokens(self.text)
 
     def to_bytes(self) -> bytes:
         payload = zlib.compress(self.text.encode("utf-8"), 6)
@@ -337,7 +341,6 @@ def cluster(items: Sequence[tuple[K, str]], settings: ClusterSettings = ClusterS
     """
     n = len(items)
     texts: list[str | None] = [normalize(body) for _, body in items]
-    ntok = [t.count(" ") + 1 if t else 0 for t in texts]
     # Exact copies (after normalisation) are one article for key frequencies,
     # so a story reprinted verbatim everywhere does not look like boilerplate.
     first_of: dict[str, int] = {}
@@ -475,8 +478,10 @@ def canonical(items: Sequence[tuple[K, str]]) -> K:
     paragraphs do not count), then the shortest raw body (least left-over
     chrome), then input order.
     """
+    if len(items) == 1:
+        return items[0][0]
     best = min(
         range(len(items)),
-        key=lambda i: (-fingerprint(items[i][1]).n_tokens, len(items[i][1]), i),
+        key=lambda i: (-_n_tokens(normalize(items[i][1])), len(items[i][1]), i),
     )
     return items[best][0]
