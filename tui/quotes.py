@@ -33,7 +33,8 @@ MAX_MARKS_PER_PARAGRAPH = 400
 # and a bound on the work a 50 MB input can cause.
 MAX_SPANS = 4 * MAX_QUOTES
 
-_MARK = re.compile(r"''|``|[\"“”„«»‘’‚‹›']")
+# An apostrophe between two letters (don't, Russia's) is never a mark: the regex skips it.
+_MARK = re.compile(r"''|``|[\"“”„«»‘‚‹›]|(?<!\w)['’]|['’](?!\w)")
 _DOUBLE_OPEN = frozenset("“„«")
 _DOUBLE_CLOSE = frozenset("”»")
 _SINGLE_OPEN = frozenset("‘‚‹")
@@ -249,13 +250,16 @@ def _extract(text: str, entities: Sequence[Entity] | None) -> list[Quote]:
     limit = min(len(text), found[-1][0].close_end + 3000) if found else 0
     resolver = SpeakerResolver(text, entities, [(sp.open_pos, sp.close_end) for sp, _, _ in found], limit)
     quotes: list[Quote] = []
+    captions: dict[int, bool] = {}
     for idx, (sp, plo, phi) in enumerate(found):
         s, e = _trimmed(text, sp.start, sp.end)
         if s >= e or not _WORD.search(text, s, e):
             continue
         if sp.opened and sp.open_pos > 0 and text[sp.open_pos - 1] == "=":
             continue  # a markup attribute value, tweet embeds and the like
-        if _CAPTION.search(text, plo, phi):
+        if plo not in captions:
+            captions[plo] = _CAPTION.search(text, plo, phi) is not None
+        if captions[plo]:
             continue  # a photo caption describes a picture; words on a sign in it are not speech
         attr = resolver.attribute(idx)
         if not _keep(text, sp, s, e, plo, phi, attr):

@@ -325,7 +325,8 @@ class SpeakerResolver:
                 e.name.split()[-1].lower() for e in entities
                 if getattr(e, "type", None) == "person" and isinstance(getattr(e, "name", None), str) and e.name.split()
             )
-        self._index_names(entities)
+        self._entities = entities
+        self._indexed = False
 
     # ------------------------------------------------------------------ names
     def _index_names(self, entities: Sequence[Entity] | None) -> None:
@@ -357,6 +358,9 @@ class SpeakerResolver:
         self.by_first = by_first
 
     def canonical(self, mention: str) -> str | None:
+        if not self._indexed:
+            self._index_names(self._entities)
+            self._indexed = True
         name = _strip_titles(mention.strip(" ,"))
         toks = _tokens(name)
         if toks:
