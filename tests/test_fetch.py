@@ -174,6 +174,21 @@ def test_unresolvable_host_is_data() -> None:
     assert r.error is not None
 
 
+def test_a_name_lookup_that_never_returns_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    release = threading.Event()
+
+    def stuck_getaddrinfo(*args: object, **kw: object) -> list[object]:
+        release.wait(5)
+        raise OSError("released")
+
+    monkeypatch.setattr("tui.fetch.socket.getaddrinfo", stuck_getaddrinfo)
+    try:
+        r = fetcher(connect_timeout=0.2).fetch("http://slow-dns.example/feed")
+    finally:
+        release.set()
+    assert r.error == "timed out after 0.2 s looking up slow-dns.example"
+
+
 def test_limiter_waits_out_the_interval_per_host_only() -> None:
     now = [100.0]
     slept: list[float] = []

@@ -193,6 +193,46 @@ def _decode_body(raw: bytes, encoding: str, max_bytes: int) -> bytes:
     raise FetchError(f"corrupt {encoding} body ({last_exc})")
 
 
+def _resolve(host: str, port: int, timeout: float) -> list[tuple]:  # type: ignore[type-arg]
+    """getaddrinfo with a time limit (the lookup thread is left to finish on its own)."""
+    box: dict[str, object] = {}
+    done = threading.Event()
+
+    def lookup() -> None:
+        try:
+            box["infos"] = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except OSError as exc:
+            box["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=lookup, name=f"resolve {host}", daemon=True).start()
+    if not done.wait(timeout):
+        raise FetchError(f"timed out after {_fmt_seconds(timeout)} looking up {host}")
+    if "error" in box:
+        raise FetchError(f"cannot resolve host {host}")
+    return box["infos"]  # type: ignore[return-value]
+
+
+def _connector(infos: list[tuple]) -> Callable[..., socket.socket]:  # type: ignore[type-arg]
+    """A ``create_connection`` that tries the addresses already looked up."""
+
+    def connect(address: tuple[str, int], timeout: float | None = None, source_address: object = None) -> socket.socket:
+        last: OSError | None = None
+        for family, type_, proto, _, sockaddr in infos:
+            sock = socket.socket(family, type_, proto)
+            try:
+                sock.settimeout(timeout)
+                sock.connect(sockaddr)
+                return sock
+            except OSError as exc:
+                sock.close()
+                last = exc
+        raise last or OSError("no addresses")
+
+    return connect
+
+
 class Fetcher:
     """Fetches URLs politely; thread-safe, one instance per refresh or app."""
 
@@ -269,6 +309,9 @@ class Fetcher:
                 conn = http.client.HTTPSConnection(host, parts.port, timeout=timeout, context=self._ssl)
             else:
                 conn = http.client.HTTPConnection(host, parts.port, timeout=timeout)
+            # Name lookup ignores socket timeouts; bound it like the connect.
+            addresses = _resolve(host, conn.port, timeout)
+            conn._create_connection = _connector(addresses)  # type: ignore[attr-defined]
             headers = {
                 "User-Agent": self.user_agent,
                 "Accept": accept,
