@@ -157,3 +157,24 @@ def test_refresh_store_is_usable_without_the_cli(env, server: LocalServer) -> No
     assert (summary.feeds, summary.imported, summary.errors) == (1, 2, 0)
     assert seen == [(1, 1, "ok: 2 new")]
     assert summary.line() == "1 feed: 2 new articles, 0 updated, 0 with errors"
+
+
+def test_an_entry_the_importer_chokes_on_is_skipped_not_fatal(
+    env, server: LocalServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui.importer import Importer
+
+    cfg, db = env
+    server.routes["/config-feed"] = Route(rss(server.url("/c"), 3))
+    real = Importer.import_page
+
+    def flaky(self, source, page, digest, **kw):  # type: ignore[no-untyped-def]
+        if source.endswith("/story/1"):
+            raise RecursionError("too deep")
+        return real(self, source, page, digest, **kw)
+
+    monkeypatch.setattr(Importer, "import_page", flaky)
+    assert run(cfg, "refresh", "--no-full-text") == 0
+    assert "ok: 3 new (1 not imported: RecursionError: too deep)" in capsys.readouterr().out
+    with Store(db) as store:
+        assert store.article_count() == 2

@@ -108,14 +108,21 @@ def _entry_page_and_digest(entry: FeedEntry) -> tuple[Any, str] | None:
 def _import_result(result: FeedResult, feed_id: int, store: Any, importer: Any) -> tuple[int, int]:
     """Store a feed's new entries and its new state; (imported, updated)."""
     imported = updated = 0
+    failed: list[str] = []
     for entry in result.entries:
         prepared = _entry_page_and_digest(entry)
         if prepared is None:
             continue
         page, digest = prepared
-        outcome = importer.import_page(entry.key, page, digest, feed_id=feed_id, full_text=entry.full_text)
+        try:
+            outcome = importer.import_page(entry.key, page, digest, feed_id=feed_id, full_text=entry.full_text)
+        except Exception as exc:  # noqa: BLE001 - one bad entry must not stop the feed or the refresh
+            failed.append(f"{type(exc).__name__}: {exc}")
+            continue
         imported += outcome == "imported"
         updated += outcome == "updated"
+    if failed:
+        result.status += f" ({len(failed)} not imported: {failed[0]})"
     store.update_feed_state(
         feed_id, etag=result.state.etag, last_modified=result.state.last_modified, status=result.status
     )
