@@ -86,6 +86,7 @@ def _trie_pattern(words: list[str]) -> str:
     return build(trie)
 
 
+_POSSESSIVE_BEFORE = re.compile(r"\w['’]s?\s$")
 _CAPITALISED_VERBS = ("According", "Said", "Says", "Added", "Asked", "Stated", "Wrote", "Tweeted", "Adding", "Saying")
 _VERB_RE = re.compile(
     r"\b" + _trie_pattern(sorted(_VERB_SET | set(_PHRASAL) | set(_CAPITALISED_VERBS))) + r"\b"
@@ -100,7 +101,7 @@ def _verbs(text: str, lo: int, hi: int) -> list[_Hit]:
         if w[0].isupper():
             w = w.lower()  # only the listed sentence openers: 'Hope Hicks' stays a name
         if w in _VERB_SET:
-            if m.start() >= 2 and text[m.start() - 2:m.start()] in ("'s", "’s", "s'", "s’"):
+            if _POSSESSIVE_BEFORE.search(text, max(0, m.start() - 4), m.start()):
                 continue  # 'Mrs. Clinton's remark': a noun after a possessive
             if w == "called" and text[max(0, m.start() - 3):m.start()] in ("so-", "so "):
                 continue  # so-called: a scare quote, not speech
@@ -691,7 +692,7 @@ class SpeakerResolver:
         floor = max(lo, prev_close)
         start = self._sentence_start(floor, open_pos)
         got = self._clause_speaker(start, open_pos)
-        if got is None and open_pos - start > 3 and re.search(r"[,:]\s*$", self.text[start:open_pos]):
+        if got is None and open_pos - start > 3 and re.search(r"(?:[,:—]|--)\s*$", self.text[start:open_pos]):
             # 'Hillary shot back, "..."': an introduced quotation belongs to the sentence subject
             words = len(self.text[self.spans[idx][0]:self.spans[idx][1]].split())
             if words >= 3:
@@ -785,6 +786,13 @@ class SpeakerResolver:
                 nxt = self._direct(idx + 1)
                 if nxt.start is not None:
                     return nxt
+        # an earlier quote of the same paragraph
+        for k in range(idx - 1, -1, -1):
+            if self.spans[k][0] < lo:
+                break
+            a = self.memo.get(k)
+            if a and a.start is not None and k not in self.dropped:
+                return a
         # 'The administration may be reluctant, Schiff said. "..."'
         sent_start = self._sentence_start(lo, open_pos)
         if sent_start > lo and not self.text[sent_start:open_pos].strip():
@@ -799,13 +807,6 @@ class SpeakerResolver:
                     got = self._subject_before(prev_start, v.start)
                 if got is not None:
                     return got
-        # an earlier quote of the same paragraph
-        for k in range(idx - 1, -1, -1):
-            if self.spans[k][0] < lo:
-                break
-            a = self.memo.get(k)
-            if a and a.start is not None and k not in self.dropped:
-                return a
         # a paragraph that is only quotation continues the previous speaker
         if self.text[lo:open_pos].strip(" \t\"'“”‘’`") == "":
             prev_hi = lo - 1
