@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from tui.entity_lexicon import (
+    PLACE_PREFIXES,
     CORP_SUFFIXES,
     SOLO_SPORTS,
     PLACE_SUFFIXES,
@@ -258,7 +259,9 @@ def _runs(toks: list[_Tok]) -> list[list[_Tok]]:
         if t.cap and t.low not in CALENDAR:
             cur.append(t)
             i += 1
-            if t.poss:
+            if t.poss and not (
+                i < n and toks[i].seq == t.seq + 1 and toks[i].cap and toks[i].low in ORG_SUFFIXES
+            ):
                 runs.append(cur)
                 cur = []
             continue
@@ -384,6 +387,9 @@ def _resolve(doc: _Doc, seq: list[_Tok], toks: list[_Tok]) -> None:
                 body = body[1:]
             _emit(doc, body, "organization")  # "Bank of Japan", "German Marshall Fund of the United States"
             return
+    if len(seq) >= 2 and seq[0].low in PLACE_PREFIXES and seq[1].kind == "word" and not doc.sports:
+        _emit(doc, seq, "place", confident=False)  # "Port Averill", "Lake Victoria"
+        return
     if len(seq) >= 2 and last in PLACE_SUFFIXES:
         head = seq[:-1]
         kh = _known(doc, head)
@@ -492,6 +498,9 @@ def _resolve(doc: _Doc, seq: list[_Tok], toks: list[_Tok]) -> None:
     if t.low in COMMON_WORDS or t.low in NOT_ENTITY or len(t.text) < 2 or t.low in DEMONYMS:
         return
     nxt = _after(toks, t)
+    if t.bol and t.text.isupper() and len(t.text) > 2 and _dateline(seq, toks):
+        _emit(doc, seq, "place", t.text.title() if t.kind == "word" else t.text)  # "DUNMORE —"
+        return
     if nxt is not None and nxt.text == ":" and nxt.line == t.line:
         return  # a label ("Scorers :"), not a name
     if t.bol and not doc.sports and nxt is not None and nxt.kind == "num" and _known(doc, seq) is None:
@@ -591,6 +600,23 @@ def _type_spans(doc: _Doc) -> list[_Span]:
     """Fold short forms into full names and type the lone words; returns the spans in order."""
     spans = sorted(doc.spans, key=lambda s: s.start)
     gaz = doc.gaz
+    # Short forms of organisations: "Corvane" for "Corvane Batteries", "Bellhaven Primary" for
+    # "Bellhaven Primary School"; a prefix two organisations share means neither.
+    org_prefix: dict[str, str] = {}
+    for s in spans:
+        if s.type == "organization" and s.ntok >= 2 and s.confident and not s.caps:
+            words = s.canon.split()
+            for k in range(1, len(words)):
+                pre = " ".join(words[:k]).casefold()
+                if pre in COMMON_WORDS or pre in DEMONYMS or words[k - 1].casefold() in _CONNECT:
+                    break
+                if org_prefix.get(pre, s.canon) != s.canon:
+                    org_prefix[pre] = ""
+                else:
+                    org_prefix[pre] = s.canon
+    for s in spans:
+        if s.type == "person" and s.ntok >= 2 and not s.confident and org_prefix.get(s.text.casefold()):
+            s.type, s.canon = "organization", org_prefix[s.text.casefold()]
     # Full person names, in order, for surname and short-form folding.
     persons: list[_Span] = [s for s in spans if s.type == "person" and s.ntok >= 2]
     # Merge near-identical full names ("Luis"/"Luiz ... Lula da Silva") and sub-names into the fullest.
@@ -650,6 +676,12 @@ def _type_spans(doc: _Doc) -> list[_Span]:
         if s.type in ("organization", "place") and s.ntok >= 2:
             acronyms.setdefault(_acronym(s.tokens), (s.type, s.canon))
 
+    # "Callow Irrigation Cooperative (CIC)": a name with an acronym is an organisation, not a person.
+    person_acronyms: dict[str, list[_Span]] = {}
+    for s in spans:
+        if s.type == "person" and not s.confident and s.ntok >= 3:
+            person_acronyms.setdefault(_acronym(s.tokens), []).append(s)
+
     pending: dict[str, list[_Span]] = {}
     teams: set[str] = set()
     if doc.sports and not doc.solo_sport:
@@ -686,15 +718,34 @@ def _type_spans(doc: _Doc) -> list[_Span]:
         if letters.isupper() and 2 <= len(letters) <= 6 and letters in acronyms:
             s.type, s.canon = acronyms[letters]
             continue
+        if letters.isupper() and 2 <= len(letters) <= 6 and letters in person_acronyms:
+            for p in person_acronyms[letters]:
+                p.type = "organization"
+            s.type, s.canon = "organization", person_acronyms[letters][0].canon
+            continue
         st = surface_type.get(key)
         if st is not None:
             s.type, s.canon = st
             continue
         pending.setdefault(key, []).append(s)
-    for group in pending.values():
-        typ = _guess_lone(doc, group)
+    # A lone word listed with a typed name takes its type: "Ashford Springs and Callow".
+    coord: dict[int, str] = {}
+    for i, s in enumerate(spans):
+        if s.type is None:
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(spans) and spans[j].type in _TYPES:
+                    a, b = (spans[j], s) if j < i else (s, spans[j])
+                    m = _COORD.match(doc.text, a.end, b.start)
+                    appositive = doc.text.startswith(("'s", "’s"), s.end)  # "Jane Doe, Acme's chief"
+                    if m and m.end() == b.start and not appositive:
+                        coord[id(s)] = spans[j].type or ""
+    for key, group in pending.items():
+        pre = org_prefix.get(key) if key not in by_token else None
+        typ = _guess_lone(doc, group, coord, 1 if pre else 0)
         for s in group:
             s.type = typ
+            if typ == "organization" and pre:
+                s.canon = pre
 
     return spans
 
@@ -758,7 +809,7 @@ def _cues(doc: _Doc, s: _Span) -> dict[str, int]:
         if pw in _ORG_NOUNS or nw in _ORG_AFTER:
             v["organization"] += 2
         if pw == "the":
-            v["organization"] += 2 if doc.sports else 1  # people rarely take "the": "the Phillies"
+            v["organization"] += 2 if doc.sports else 1  # people rarely take "the": "the Phillies ."
     if nw in _PLACE_AFTER:
         v["place"] += 2  # "Stansted airport", "Guangdong province"
     if doc.sports:
@@ -773,15 +824,17 @@ def _cues(doc: _Doc, s: _Span) -> dict[str, int]:
     return v
 
 
-def _guess_lone(doc: _Doc, group: list[_Span]) -> str | None:
+def _guess_lone(doc: _Doc, group: list[_Span], coord: dict[int, str], org_vote: int = 0) -> str | None:
     """Type a lone capitalised word from the cues around all its mentions in the article."""
     gaz = doc.gaz
     s = group[0]
     low = s.text.casefold()
-    votes = {"person": 0, "organization": 0, "place": 0}
+    votes = {"person": 0, "organization": org_vote, "place": 0}
     for m in group:
         for k, n in _cues(doc, m).items():
             votes[k] += n
+        if id(m) in coord:
+            votes[coord[id(m)]] += 2
     best = max(votes, key=lambda k: votes[k])
     if votes[best] >= 2 or (votes[best] == 1 and list(votes.values()).count(1) == 1 and best != "person"):
         return best
@@ -797,10 +850,13 @@ def _guess_lone(doc: _Doc, group: list[_Span]) -> str | None:
     return "organization" if s.text.isupper() else None
 
 
+_COORD = re.compile(r"\s*(?:,|,?\s*and|,?\s*or)\s*")
 _NEXT_WORD = re.compile(r"[\s,]*([\w']+|\()")
 _PREV_WORDS = re.compile(r"[\w']+")
 _AGE = re.compile(r"\s*,\s*\d{1,2}\s*[,.]")
-_PLACE_NOUNS = frozenset("town village city region province district capital suburb outskirts port island".split())
+_PLACE_NOUNS = frozenset(
+    "town towns village villages city cities region province district capital suburb outskirts port island parts".split()
+)
 _ORG_NOUNS = frozenset(
     """company firm group bank carmaker airline club side team newspaper daily agency insurer broker
     brokerage retailer maker producer conglomerate subsidiary unit operator lender""".split()

@@ -60,7 +60,9 @@ TITLES: Final[frozenset[str]] = frozenset(
     spokesman spokeswoman spokesperson coach manager striker midfielder defender goalkeeper skipper
     inspector detective officer superintendent commissioner deputy leader president-elect
     dictator strongman rev reverend father brother sister adviser advisor aide negotiator
-    counsel attorney lawyer prosecutor economist analyst researcher fellow scholar professor""".split()
+    counsel attorney lawyer prosecutor economist analyst researcher fellow scholar professor councillor
+    councilor councilman councilwoman alderman trustee mp mep superintendent principal headteacher
+    hydrologist scientist engineer""".split()
 )
 
 # Words that only sharpen a following title ("Foreign Minister", "Prime Minister").
@@ -85,14 +87,17 @@ ORG_SUFFIXES: Final[frozenset[str]] = frozenset(
     league bureau cabinet secretariat enterprises ventures investments insurance financial communications
     media studios records airlines railways railway rail mining steel chemicals foods brewery motors
     cables textiles paper glass cement shipping lines logistics pharma brands stores resources
-    minerals metals mines fields managers desk kk bhd tbk pty sox newsroom""".split()
+    minerals metals mines fields managers desk kk bhd tbk pty sox newsroom batteries cooperative
+    co-operative workers athletic rovers wanderers albion rangers hotspur conservatory orchestra
+    philharmonic symphony choir theatre theater gallery library libraries clinic""".split()
 )
 
 # A run ending in one of these is a place ("Seoul Railway Station", "Xinjiang Province").
 PLACE_SUFFIXES: Final[frozenset[str]] = frozenset(
     """station airport palace square street road avenue bridge river lake island islands mountain
     mountains valley bay sea ocean coast peninsula strait gulf park stadium province region county
-    district prefecture oblast canal city town village course circuit racecourse desert plateau heights hills beach harbour harbor port""".split()
+    district prefecture oblast canal city town village course circuit racecourse springs falls creek
+    sound lane drive boulevard plaza terrace quay wharf pier desert plateau heights hills beach harbour harbor port""".split()
 )
 
 # Legal-form suffixes: the name before them is the company's short name ("Pirelli SpA" -> "Pirelli").
@@ -101,12 +106,15 @@ CORP_SUFFIXES: Final[frozenset[str]] = frozenset(
     incorporated corporation holdings group""".split()
 )
 
+# A run starting with one of these is a place ("Port Averill", "Mount Kenya").
+PLACE_PREFIXES: Final[frozenset[str]] = frozenset("port mount mt fort ft lake cape san santa sao".split())
+
 # A run starting with one of these followed by "of"/"for" names an organisation ("Bank of Japan").
 ORG_HEADS: Final[frozenset[str]] = frozenset(
     """bank university ministry department institute institution council commission committee court
     federation association union organization organisation church league office board academy college
     school center centre museum fund foundation party society agency bureau house chamber confederation
-    friends people's""".split()
+    friends people's conservatory orchestra gallery library""".split()
 )
 
 # Words that stand alone as the name of an organisation type, not a particular one.
