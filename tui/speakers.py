@@ -147,16 +147,19 @@ _NOT_NAME = frozenset(
 )
 _CAP = r"(?:[A-Z][\w’'.-]*|[A-Z]\.)"
 _PARTICLE = r"(?:de|da|del|della|di|van|von|der|den|bin|al|la|le|du|dos|das|ibn|y|el)"
-_NAME_RUN = re.compile(r"%s(?:[ \u00a0]+(?:%s[ \u00a0]+)?%s)*" % (_CAP, _PARTICLE, _CAP))
-_MULTI_NAME_RUN = re.compile(r"%s(?:[ \u00a0]+(?:%s[ \u00a0]+)?%s)+" % (_CAP, _PARTICLE, _CAP))
+# a run of capitalised words, particles allowed inside: 'Luiz Inacio Lula da Silva'
+_NAME = r"%s(?:[ \u00a0]+(?:%s[ \u00a0]+)?%s)*" % (_CAP, _PARTICLE, _CAP)
+_PAREN = r"(?:[ \u00a0]*\([^()]{1,40}\))?"
+_NAME_RUN = re.compile(_NAME)
+_MULTI_NAME_RUN = re.compile(_CAP + r"(?:[ \u00a0]+(?:" + _PARTICLE + r"[ \u00a0]+)?" + _CAP + ")+")
 _NAME_AT_END = re.compile(
-    r"(?P<np>%s(?:[ \u00a0]+(?:%s[ \u00a0]+)?%s)*)(?:[ \u00a0]*\([^()]{1,40}\))?[\s,]*$" % (_CAP, _PARTICLE, _CAP)
+    r"(?P<np>" + _NAME + ")" + _PAREN + r"[\s,]*$"
 )
 _NAME_AT_START = re.compile(
-    r"\s*(?P<np>%s(?:[ \u00a0]+(?:%s[ \u00a0]+)?%s)*)" % (_CAP, _PARTICLE, _CAP)
+    r"\s*(?P<np>" + _NAME + ")"
 )
 _DASH_NAME = re.compile(
-    r"[\s.,]*(?:―|—|–|--|-)\s*(?P<np>%s(?:[ \u00a0]+(?:%s[ \u00a0]+)?%s)*)\s*[.,]?\s*$" % (_CAP, _PARTICLE, _CAP)
+    r"[\s.,]*(?:―|—|–|--|-)\s*(?P<np>" + _NAME + r")\s*[.,]?\s*$"
 )
 _DET = (
     r"(?:the|a|an|his|her|their|its|our|one|another|this|that|these|those|some|many|most|two|three|"
@@ -194,18 +197,16 @@ _CLAUSE_OPENER = frozenset(
     though because once asked speaking according unlike like amid following""".split()
 )
 _NAME_COLON = re.compile(
-    r"(?P<np>%s(?:[ \u00a0]+(?:%s[ \u00a0]+)?%s)*)(?:[ \u00a0]*\([^()]{1,40}\))?\s*(?::|--|—)\s*$" % (_CAP, _PARTICLE, _CAP)
+    r"(?P<np>" + _NAME + ")" + _PAREN + r"\s*(?::|--|—)\s*$"
 )
 _NAME_COMMA_START = re.compile(
-    r"\s*(?P<np>%s(?:[ \u00a0]+(?:%s[ \u00a0]+)?%s)*)(?:[ \u00a0]*\([^()]{1,40}\))?\s*,\s+(?:a|an|the|who|[a-z]+['’]s|[A-Z][\w.]*['’]s)\b"
-    % (_CAP, _PARTICLE, _CAP)
+    r"\s*(?P<np>" + _NAME + ")" + _PAREN + r"\s*,\s+(?:a|an|the|who|[a-z]+['’]s|[A-Z][\w.]*['’]s)\b"
 )
 # 'said former Obama adviser David Axelrod': lowercase modifiers, then the name
 _MODIFIED_NAME = re.compile(
     r"\s*(?:(?!(?:on|in|at|to|for|with|of|from|by|during|after|before|that|this|the|a|an|and|but|as|"
     r"he|she|they|it|we|i|who|which|when|while|if|because)\b)[^\s,;:.“”\"]+\s+){0,4}?"
-    r"(?P<np>%s(?:[ \u00a0]+(?:%s[ \u00a0]+)?%s)*)(?=\s*(?:\([^()]{1,40}\))?\s*(?:[,.;:!?]|$))"
-    % (_CAP, _PARTICLE, _CAP)
+    r"(?P<np>" + _NAME + r")(?=\s*(?:\([^()]{1,40}\))?\s*(?:[,.;:!?]|$))"
 )
 _SUBJECT_VERB = re.compile(r"(?:\s*\([^()]{1,40}\))?\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|s)\b")
 _PAST_VERB = re.compile(r"[a-z]+ed\b")
@@ -224,6 +225,8 @@ def _verb_follows(text: str, pos: int, hi: int, present: bool = False) -> bool:
     if first.endswith("ly") and second:
         first = second
     return first.endswith("ed") or first in _VERB_SET or first in _AUX or (present and first.endswith("s"))
+
+
 _ADVERBS = re.compile(
     r"(?:\s+(?:also|later|then|once|has|had|have|would|will|could|recently|previously|reportedly|"
     r"publicly|repeatedly|often|frequently|famously|simply|flatly|bluntly|quickly|initially|"
@@ -233,8 +236,7 @@ _ADVERBS = re.compile(
     re.IGNORECASE,
 )
 _APPOSITIVE = re.compile(
-    r"(?P<np>%s(?:[ \u00a0]+(?:%s[ \u00a0]+)?%s)*)(?:[ \u00a0]*\([^()]{1,40}\))?,[^“”\"]{2,260}?,\s*$"
-    % (_CAP, _PARTICLE, _CAP)
+    r"(?P<np>" + _NAME + ")" + _PAREN + r",[^“”\"]{2,260}?,\s*$"
 )
 _SENT_END_CANDIDATE = re.compile(r"[.!?](?=[\"”'’]?\s+[\"“'‘`A-Z(])")
 _ABBREVIATIONS = frozenset(
