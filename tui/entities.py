@@ -808,8 +808,9 @@ def _cues(doc: _Doc, s: _Span) -> dict[str, int]:
             v["place"] += 1
         if pw in _ORG_NOUNS or nw in _ORG_AFTER:
             v["organization"] += 2
-        if pw == "the":
-            v["organization"] += 2 if doc.sports else 1  # people rarely take "the": "the Phillies ."
+        if pw == "the" and (doc.sports or not after.lstrip()[:1].islower()):
+            # People rarely take "the" ("the Phillies"); "the Bellhaven clinic" is a modifier.
+            v["organization"] += 2 if doc.sports else 1
     if nw in _PLACE_AFTER:
         v["place"] += 2  # "Stansted airport", "Guangdong province"
     if doc.sports:
