@@ -200,3 +200,22 @@ def test_huge_input_is_bounded() -> None:
     _assert_offsets(text, ents)
     names = {e.name for e in ents}
     assert {"Angela Merkel", "Emmanuel Macron", "Berlin"} <= names
+
+
+try:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+except ImportError:  # pragma: no cover - hypothesis is a test extra
+    given = None
+
+if given is not None:
+    _PIECES = st.sampled_from(
+        ["U.S.", "Mr.", " of ", " the ", "St. ", "SOCCER - ", "President ", "’s", "\u200b", "Kim", " and ",
+         "Jong Un", "\n", "-", "(", ")", "&", "1996-08-30", " 3 ", "Inc.", "EU", "da Silva", "É", "ß"]
+    )
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(st.one_of(_PIECES, st.text(max_size=12)), max_size=40))
+    def test_any_text_gives_valid_mentions(parts: list[str]) -> None:
+        text = "".join(parts)
+        _assert_offsets(text, extract_entities(text))
