@@ -319,3 +319,22 @@ def test_hosts_are_interleaved_so_workers_are_not_all_waiting_on_one_site() -> N
     order = _interleave_hosts(feeds)
     assert sorted(order) == list(range(len(urls)))
     assert [urls[i].split("/")[2] for i in order[:3]] == ["a.example", "b.example", "c.example"]
+
+
+def test_an_html_page_names_the_feed_it_advertises() -> None:
+    page = (
+        b"<!DOCTYPE html><html><head><title>Herald</title>"
+        b'<link rel="stylesheet" href="/s.css">'
+        b'<link rel="alternate" type="application/rss+xml" title="RSS" href="/rss.xml">'
+        b"</head><body><p>Hello</p></body></html>"
+    )
+    feed = parse_feed(page, "https://herald.example/news/")
+    assert feed.problem == "not a feed (an HTML page; its feed: https://herald.example/rss.xml)"
+
+
+def test_a_flood_of_entries_is_capped(server: LocalServer) -> None:
+    items = "".join(f"<item><title>t{i}</title><link>https://f.example/{i}</link></item>" for i in range(30))
+    server.routes["/rss"] = Route(f'<rss version="2.0"><channel><title>F</title>{items}</channel></rss>'.encode())
+    r = refresh_feed(FeedSpec(server.url("/rss")), FeedState(), fast_fetcher(), max_entries=10)
+    assert len(r.entries) == 10 and r.entries[0].title == "t0"
+    assert r.status == "ok: 10 new (20 more left out; limit 10)"

@@ -23,6 +23,7 @@ from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
+from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -37,6 +38,8 @@ MAX_MARKUP = 150_000
 # And its time grows with the square of nesting depth; feeds nest a few dozen deep.
 MAX_DEPTH = 1000
 _TAG = re.compile(rb"<(/?)[A-Za-z_][^<>]*?(/?)>")
+# New entries taken from one feed per refresh.
+MAX_NEW_ENTRIES = 500
 # Below this many words a feed entry is a teaser, not the article.
 SHORT_WORDS = 150
 FEED_ACCEPT = (
@@ -233,6 +236,46 @@ def _make_entry(
     )
 
 
+class _AlternateLinks(HTMLParser):
+    """Collects ``<link rel="alternate">`` feed URLs of an HTML page's head."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "body":
+            raise _StopParsing
+        if tag != "link":
+            return
+        a = {k.lower(): (v or "") for k, v in attrs}
+        rels = a.get("rel", "").lower().split()
+        ctype = a.get("type", "").lower()
+        if "alternate" in rels and any(t in ctype for t in ("rss", "atom", "feed+json", "rdf")) and a.get("href"):
+            self.found.append(a["href"])
+
+
+class _StopParsing(Exception):
+    pass
+
+
+def discover_feeds(html: bytes, base_url: str = "") -> list[str]:
+    """Feed URLs an HTML page advertises (``<link rel="alternate" type="application/rss+xml">``)."""
+    parser = _AlternateLinks()
+    try:
+        parser.feed(html[:256 * 1024].decode("utf-8", "replace"))
+    except _StopParsing:
+        pass
+    except (AssertionError, ValueError):
+        pass
+    out: list[str] = []
+    for href in parser.found:
+        u = _http_url(href, base_url or None)
+        if u and u not in out:
+            out.append(u)
+    return out
+
+
 def _parse_xml(data: bytes, url: str, content_type: str | None, outlet: str | None) -> ParsedFeed:
     import feedparser
 
@@ -282,7 +325,8 @@ def _parse_xml(data: bytes, url: str, content_type: str | None, outlet: str | No
     # with no entries and no feed format recognised, only real metadata counts.
     has_meta = bool(version) or any(feed.get(k) for k in ("title", "link", "subtitle", "updated", "id", "author"))
     if not entries and _HTML_ROOT.match(data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")):
-        problem = "not a feed (an HTML page)"
+        found = discover_feeds(data, url)
+        problem = "not a feed (an HTML page" + (f"; its feed: {found[0]})" if found else ")")
     elif d.get("bozo"):
         exc = d.get("bozo_exception")
         reason = _fold(str(exc)) or type(exc).__name__
@@ -477,6 +521,7 @@ def refresh_feed(
     known: Collection[str] = frozenset(),
     full_text: bool = False,
     max_full_text: int = 20,
+    max_entries: int = MAX_NEW_ENTRIES,
 ) -> FeedResult:
     """Fetch and parse one feed; entries whose ``key`` is in ``known`` are left out.
 
@@ -504,6 +549,9 @@ def refresh_feed(
         new = [e for e in parsed.entries if e.key not in known]
         seen: set[str] = set()
         new = [e for e in new if not (e.key in seen or seen.add(e.key))]  # type: ignore[func-returns-value]
+        dropped = max(0, len(new) - max_entries)
+        # Feeds list newest first; a feed of 50,000 items must not flood the store.
+        new = new[:max_entries]
         if full_text:
             budget = max_full_text
             for i, e in enumerate(new):
@@ -514,7 +562,9 @@ def refresh_feed(
                     new[i], _ = fetch_full_text(e, fetcher)
         return FeedResult(
             spec=spec,
-            status=f"ok: {len(new)} new" + (" (ill-formed feed)" if parsed.warning else ""),
+            status=f"ok: {len(new)} new"
+            + (f" ({dropped:,} more left out; limit {max_entries})" if dropped else "")
+            + (" (ill-formed feed)" if parsed.warning else ""),
             ok=True,
             state=FeedState(res.etag, res.last_modified),
             entries=new,
