@@ -289,7 +289,8 @@ _TITLE_BEFORE = re.compile(
     r"(?:['’]s?|\b(?:on|titled|entitled|called|named|dubbed|nicknamed|nickname|known as|known as the|film|book|"
     r"show|program|programme|podcast|memoir|series|song|anthem|album|article|column|commentary|op-ed|slogan|"
     r"episode|headline|movie|novel|documentary|hashtag|so-called|so called|magazine|newsletter|essay|report|"
-    r"speech|hit|sitcom|broadcast of|the|a|an|his|her|their|its|our|my))[,:]?\s*$",
+    r"speech|hit|sitcom|broadcast of|the|a|an|his|her|their|its|our|my|of|in|and|with|from|for|like|"
+    r"wearing|read|reads|reading))[,:]?\s*$",
     re.IGNORECASE,
 )
 _NICKNAME = re.compile(r"[A-Z][\w.]*\s*$")
@@ -297,16 +298,17 @@ _SMALL_WORDS = frozenset("a an the of and or in on to for at by with from is as"
 _LEAD_END = re.compile(r"[.!?][\"”'’]?\s+(?=\S|$)")
 
 
-def _title_like(quoted: str, before: str) -> bool:
-    """'Meet the Press', 'Good Morning America' after "on ABC's": a name of a work, not speech."""
-    words = quoted.split()
+def _title_case(words: list[str]) -> bool:
+    """At most 8 words, every one but the small ones capitalised: 'Meet the Press'."""
     if not words or len(words) > 8:
         return False
-    words = [w for w in words if any(c.isalpha() for c in w)]
-    big = [w for w in words if w.lower() not in _SMALL_WORDS]
-    if not big or sum(1 for w in big if w[:1].isupper()) < len(big):
-        return False
-    return _TITLE_BEFORE.search(before[-40:]) is not None
+    big = [w for w in words if any(c.isalpha() for c in w) and w.lower() not in _SMALL_WORDS]
+    return bool(big) and all(w[:1].isupper() for w in big)
+
+
+def _title_like(quoted: str, before: str) -> bool:
+    """'Meet the Press', 'Good Morning America' after "on ABC's": a name of a work, not speech."""
+    return _title_case(quoted.split()) and _TITLE_BEFORE.search(before[-40:]) is not None
 
 
 def _keep(text: str, sp: Span, s: int, e: int, plo: int, phi: int, attr: Attribution) -> bool:
@@ -327,6 +329,8 @@ def _keep(text: str, sp: Span, s: int, e: int, plo: int, phi: int, attr: Attribu
         pass
     lead = before[cut.end():] if cut else before
     mid_sentence = bool(lead.strip()) and not lead.rstrip().endswith((",", ":", "—", "--", "–", "-", "―"))
+    if sp.single and mid_sentence and _title_case(words):
+        return False  # "Brooks: Rubio Did Well In 'More Rubio-Style Debate'": a headline's catchphrase
     if attr.name is not None or attr.start is not None:
         if mid_sentence and len(words) <= 4 and attr.rule not in ("verb", "colon"):
             return False
