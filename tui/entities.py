@@ -342,6 +342,22 @@ def _emit(doc: _Doc, toks: list[_Tok], typ: str | None, canon: str | None = None
     )
 
 
+def _is_demonym(doc: _Doc, low: str) -> bool:
+    """Nationality words, listed or made from a place name: "Zairean", "Texan", "Chechens"."""
+    if low in DEMONYMS:
+        return True
+    w = low[:-1] if low.endswith("s") and len(low) > 4 else low
+    if w in DEMONYMS:
+        return True
+    if not w.endswith("n") or len(w) < 5 or low in doc.gaz.first_names:
+        return False
+    for c in (w[:-1], w[:-2], w[:-1] + "s", w[:-3] + "a"):
+        p = doc.gaz.place(c) if len(c) >= 4 else None
+        if c in _ALIAS_FOLD or p is not None and (p.kind != "city" or p.population >= 1_000_000):
+            return True
+    return False
+
+
 def _is_title(t: _Tok) -> bool:
     return t.low.rstrip(".") in TITLES
 
@@ -354,7 +370,7 @@ def _resolve(doc: _Doc, seq: list[_Tok], toks: list[_Tok]) -> None:
         seq = seq[:-1]
     if not seq:
         return
-    if len(seq) == 1 and seq[0].low in COMMON_WORDS and seq[0].text not in ALIASES:
+    if len(seq) == 1 and (seq[0].low in COMMON_WORDS or _is_demonym(doc, seq[0].low)) and seq[0].text not in ALIASES:
         return
     if seq[-1].low in EVENT_SUFFIXES or seq[0].low in NOT_ENTITY:
         return  # "World Cup", "Hong Kong Open": events are not listed
@@ -495,7 +511,7 @@ def _resolve(doc: _Doc, seq: list[_Tok], toks: list[_Tok]) -> None:
                 assert k is not None
                 doc.spans.append(_Span(t.start + p.start(), t.start + p.end(), p.group(), k[0], k[1], 1, False, True, (p.group().casefold(),)))
             return
-    if t.low in COMMON_WORDS or t.low in NOT_ENTITY or len(t.text) < 2 or t.low in DEMONYMS:
+    if t.low in COMMON_WORDS or t.low in NOT_ENTITY or len(t.text) < 2 or _is_demonym(doc, t.low):
         return
     nxt = _after(toks, t)
     if t.bol and t.text.isupper() and len(t.text) > 2 and _dateline(seq, toks):
@@ -507,7 +523,12 @@ def _resolve(doc: _Doc, seq: list[_Tok], toks: list[_Tok]) -> None:
         return  # a row label in a table of figures ("Sales 12.50 13.00")
     if t.sent_start and t.kind == "word" and t.low in doc.lower_seen:
         return
-    _emit(doc, seq, None)
+    gaz = doc.gaz
+    listed = t.low in gaz.first_names or t.low in gaz.surname_rank or t.low in gaz.raw_places or t.text in ALIASES
+    if t.sent_start and not listed and t.low.endswith(("ly", "ing", "ed")):
+        return  # "Ironically", "Trailing", "Watched"
+    # A capital at the start of a sentence proves nothing: such a word needs other evidence.
+    _emit(doc, seq, None, confident=not (t.sent_start and not listed and not t.text.isupper()))
 
 
 def _team_line(seq: list[_Tok], toks: list[_Tok]) -> bool:
@@ -616,7 +637,7 @@ def _type_spans(doc: _Doc) -> list[_Span]:
                     org_prefix[pre] = s.canon
     for s in spans:
         if s.type == "person" and s.ntok >= 2 and not s.confident and org_prefix.get(s.text.casefold()):
-            s.type, s.canon = "organization", org_prefix[s.text.casefold()]
+            s.type, s.canon, s.confident = "organization", org_prefix[s.text.casefold()], True
     # Full person names, in order, for surname and short-form folding.
     persons: list[_Span] = [s for s in spans if s.type == "person" and s.ntok >= 2]
     # Merge near-identical full names ("Luis"/"Luiz ... Lula da Silva") and sub-names into the fullest.
@@ -651,7 +672,8 @@ def _type_spans(doc: _Doc) -> list[_Span]:
     last_tokens: set[str] = set()
     for p in persons:
         words = p.canon.split()
-        last_tokens.add(words[-1].casefold())
+        if p.confident:
+            last_tokens.add(words[-1].casefold())
         for w in words:
             lw = w.casefold()
             if lw in NAME_PARTICLES or len(lw) < 2:
@@ -837,6 +859,8 @@ def _guess_lone(doc: _Doc, group: list[_Span], coord: dict[int, str], org_vote: 
         if id(m) in coord:
             votes[coord[id(m)]] += 2
     best = max(votes, key=lambda k: votes[k])
+    if not any(m.confident for m in group) and votes[best] < 2:
+        return None  # only ever seen capitalised at the start of a sentence
     if votes[best] >= 2 or (votes[best] == 1 and list(votes.values()).count(1) == 1 and best != "person"):
         return best
     p = gaz.place(low)
