@@ -497,6 +497,8 @@ def _resolve(doc: _Doc, seq: list[_Tok], toks: list[_Tok]) -> None:
             prv = _before(toks, seq[0])
             if not confident and prv is not None and prv.low == "the" and not prv.cap:
                 _emit(doc, seq, "organization", confident=False)  # "the Hong Kong Standard said"
+            elif not confident and any(t.low in doc.lower_seen for t in seq[1:]):
+                return  # "Human Rights", "Democracy Wall": the article writes these words in lower case
             else:
                 _emit(doc, seq, "person", confident=confident)
         return
