@@ -211,8 +211,9 @@ _MODIFIED_NAME = re.compile(
 _SUBJECT_VERB = re.compile(r"(?:\s*\([^()]{1,40}\))?\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|s)\b")
 _PAST_VERB = re.compile(r"[a-z]+ed\b")
 _NEXT_WORDS = re.compile(r"\s*(?:\([^()]{1,40}\)\s*)?([a-z]+)(?:\s+([a-z]+))?")
-_AUX = frozenset("""is was has had will would did does also then later once told said says wrote sang spoke put
+_AUX = frozenset("""is was has had will would did does told said says wrote sang spoke put
     began went took gave made came held left kept felt thought""".split())
+_ADVERB_WORDS = frozenset("also then later once still never just again first previously recently".split())
 
 
 def _verb_follows(text: str, pos: int, hi: int, present: bool = False) -> bool:
@@ -222,7 +223,9 @@ def _verb_follows(text: str, pos: int, hi: int, present: bool = False) -> bool:
     if not m:
         return False
     first, second = m.group(1), m.group(2)
-    if first.endswith("ly") and second:
+    if first.endswith("ly") or first in _ADVERB_WORDS:
+        if not second:
+            return False
         first = second
     return first.endswith("ed") or first in _VERB_SET or first in _AUX or (present and first.endswith("s"))
 
@@ -690,8 +693,10 @@ class SpeakerResolver:
         """'Y said: "X' / 'said Y, "X' / 'Y called for "X"'."""
         open_pos, _ = self.spans[idx]
         lo, _ = self._paragraph(open_pos)
-        prev_close = self.spans[idx - 1][1] if idx > 0 else lo
-        floor = max(lo, prev_close)
+        k = idx - 1
+        while k >= 0 and k in self.dropped and self.spans[k][0] >= lo:
+            k -= 1  # a dropped title ('a class called "Perception"') does not cut the clause
+        floor = max(lo, self.spans[k][1]) if k >= 0 else lo
         start = self._sentence_start(floor, open_pos)
         got = self._clause_speaker(start, open_pos)
         if got is None and open_pos - start > 3 and re.search(r"(?:[,:—]|--)\s*$", self.text[start:open_pos]):
