@@ -283,8 +283,8 @@ def _runs(toks: list[_Tok]) -> list[list[_Tok]]:
                 cur.append(t)
                 i += 1
                 continue
-            head = any(c.low in ORG_HEADS or c.low in ORG_SUFFIXES for c in cur)
-            if head and (t.low in _CONNECT or t.low == "and" and any(c.low in _CONNECT for c in cur)):
+            head = cur[-1].low in ORG_HEADS or cur[-1].low in ORG_SUFFIXES and cur[-1].low not in CORP_SUFFIXES
+            if t.low in _CONNECT and head or t.low == "and" and any(c.low in _CONNECT for c in cur):
                 cur.append(t)
                 j = i + 1
                 if toks[j].low == "the" and j + 1 < n and toks[j + 1].cap:
@@ -359,7 +359,11 @@ def _is_demonym(doc: _Doc, low: str) -> bool:
 
 
 def _is_title(t: _Tok) -> bool:
-    return t.low.rstrip(".") in TITLES
+    low = t.low.rstrip(".")
+    if low in TITLES:
+        return True
+    # "Major-General", "Lieutenant-Colonel"
+    return "-" in low and all(p in TITLES or p in TITLE_MODIFIERS for p in low.split("-"))
 
 
 def _resolve(doc: _Doc, seq: list[_Tok], toks: list[_Tok]) -> None:
@@ -384,7 +388,13 @@ def _resolve(doc: _Doc, seq: list[_Tok], toks: list[_Tok]) -> None:
     if len(seq) >= 3 and seq[1].text == "." and len(seq[0].text) == 1 and seq[2].cap:
         _emit(doc, seq, "person")  # "I. Healy", "C. Lewis"
         return
-    if doc.sports and not doc.solo_sport and len(seq) >= 2 and _team_line(seq, toks):
+    if (
+        doc.sports
+        and not doc.solo_sport
+        and len(seq) >= 2
+        and seq[0].low not in doc.gaz.first_names
+        and _team_line(seq, toks)
+    ):
         _emit(doc, seq, "organization")  # "St Mirren 2 East Fife 1"
         return
     last = seq[-1].low.replace(".", "")
@@ -417,6 +427,9 @@ def _resolve(doc: _Doc, seq: list[_Tok], toks: list[_Tok]) -> None:
             _emit(doc, seq, "place")
             return
     first = seq[0]
+    if len(seq) >= 2 and _ROMAN.match(seq[-1].text) and first.low in doc.gaz.first_names:
+        _emit(doc, seq, "person")  # "Henry VIII", "Elizabeth I"
+        return
     if (
         len(seq) == 2
         and first.low in DEMONYMS
@@ -486,6 +499,11 @@ def _resolve(doc: _Doc, seq: list[_Tok], toks: list[_Tok]) -> None:
             return
         if doc.sports and not doc.solo_sport and _team_line(seq, toks) and seq[0].low not in doc.gaz.first_names:
             _emit(doc, seq, "organization")
+            return
+        if doc.sports and seq[0].low not in doc.gaz.first_names and any(
+            (p := doc.gaz.place(t.low)) is not None and p.kind != "country" for t in seq
+        ):
+            _emit(doc, seq, "organization")  # "Dynamo Moscow", "Standard Liege"
             return
         if any(t.low in DEMONYMS or t.low in COMMON_WORDS and t.low not in NAME_PARTICLES for t in seq[1:]):
             # "Grace Road", "American League": not a person; keep only what is known.
@@ -877,6 +895,7 @@ def _guess_lone(doc: _Doc, group: list[_Span], coord: dict[int, str], org_vote: 
     return "organization" if s.text.isupper() else None
 
 
+_ROMAN = re.compile(r"^(?:I{1,3}|IV|VI{0,3}|IX|XI{0,3})$")
 _COORD = re.compile(r"\s*(?:,|,?\s*and|,?\s*or)\s*")
 _NEXT_WORD = re.compile(r"[\s,]*([\w']+|\()")
 _PREV_WORDS = re.compile(r"[\w']+")

@@ -147,7 +147,7 @@ DEMONYMS: Final[frozenset[str]] = frozenset(
     jews jew islamic islamist hindu buddhist sikh sunni shi'ite shiite shia kurds basque catalan
     flemish walloon cossack chechen tamil pashtun hutu tutsi bosnians serbs croats arabs israelis
     palestinians americans europeans asians africans black blacks white whites afrikaner afrikaners russians germans britons olympic olympics english-language
-    anglo franco sino euro west-indian swede swedes dane danes finn finns pole poles scot scots
+    anglo franco sino euro west-indian swede swedes dane danes finns poles scots
     moslem moslems hebrew texan texans""".split()
 )
 
