@@ -15,10 +15,10 @@ import pytest
 from tui.cluster import (
     ClusterSettings,
     Fingerprint,
-    best_match,
     canonical,
     cluster,
     fingerprint,
+    place,
     same_story,
 )
 from tui.pages import parse_page
@@ -189,23 +189,28 @@ def test_incremental_placement_agrees_with_batch_clustering():
     batch = {frozenset(g) for g in cluster([(a.key, a.body) for a in articles], settings)}
 
     index: dict[int, set[str]] = {}
-    fps: dict[str, Fingerprint] = {}
+    blobs: dict[str, bytes] = {}
     story_of: dict[str, int] = {}
     stories: dict[int, set[str]] = {}
+
+    def story_counts(keys):
+        return {k: len({story_of[x] for x in index.get(k, ())}) for k in keys}
+
+    def fetch(keys, limit):
+        shared: dict[str, int] = {}
+        for k in keys:
+            for x in index.get(k, ()):
+                shared[x] = shared.get(x, 0) + 1
+        best = sorted(shared, key=lambda x: (-shared[x], x))[:limit]
+        return [(x, Fingerprint.from_bytes(blobs[x])) for x in best]
+
     for a in articles:
         fp = fingerprint(parse_page(a.page).body, settings)
-        # The store's counts: stories per key (boilerplate), then shared usable keys per article.
-        def n_stories(k: int) -> int:
-            return len({story_of[x] for x in index.get(k, ())})
-
-        boiler = {k for k in fp.keys if n_stories(k) >= settings.boilerplate_stories}
-        cand_ids = {x for k in fp.keys if k not in boiler for x in index.get(k, ())}
-        boiler |= {k for x in cand_ids for k in fps[x].keys if n_stories(k) >= settings.boilerplate_stories}
-        match = best_match(fp, [(x, fps[x]) for x in sorted(cand_ids)], settings, boiler)
+        match = place(fp, story_counts, fetch, settings)
         sid = story_of[match] if match is not None else len(stories)
         story_of[a.key] = sid
         stories.setdefault(sid, set()).add(a.key)
-        fps[a.key] = Fingerprint.from_bytes(fp.to_bytes())
+        blobs[a.key] = fp.to_bytes()
         for k in fp.keys:
             index.setdefault(k, set()).add(a.key)
     incremental = {frozenset(s) for s in stories.values()}

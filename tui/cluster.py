@@ -11,32 +11,40 @@ story, in near-linear time:
    into a token text. Its *keys* are stable 64-bit BLAKE2b hashes of its
    sentences (five tokens or more). Reprints share most sentences verbatim; a
    story that borrows one background paragraph shares a few.
-2. Candidates: articles sharing a key. Keys found in more than
-   ``max_key_df`` stories are boilerplate and ignored (performance guard; the
-   verification below already ignores text that is not the story's bulk).
+2. Candidates: articles sharing enough keys (``min_key_overlap``). Keys
+   found in ``boilerplate_stories`` or more stories are boilerplate (an
+   outlet's sign-off, a stock line): they find nothing, and their sentences
+   do not count in verification, so they neither glue nor split stories.
 3. ``same_story`` verifies a candidate pair exactly with rapidfuzz: the longest
    common token subsequence must cover ``min_containment`` of the *shorter*
    text. Containment, not symmetric similarity, so a reprint cut short still
    joins the full version, while a story sharing one paragraph (a few percent
    of its tokens) does not. Fragments shorter than ``short_tokens`` must match
    both ways, so a one-line item never glues two long stories.
-4. ``cluster``: union-find over verified pairs, skipping pairs already joined.
+4. ``cluster``: each article goes through the same gates against the articles
+   before it, joined by union-find; a second pass re-checks the articles that
+   hold boilerplate once the first pass has formed the stories that tell it.
 
 Incremental placement (the store), so that it decides like ``cluster``:
 
-* keep ``fp.to_bytes()`` per article and one ``(key, article_id)`` row per key
-  in ``fp.keys`` (indexed on ``key``);
-* for a new article: ``fp = fingerprint(body, settings)``; for its keys, count
-  the stories already holding each key (``COUNT(DISTINCT story_id)``, or
-  articles if stories are not at hand) and drop keys with a count above
-  ``settings.max_key_df``; load the fingerprints of the articles sharing any
-  remaining key (``candidate_order`` ranks them, most shared keys first; at
-  most ``settings.max_candidates`` are checked); the first candidate whose story
-  passes ``same_story(fp, cand_fp, settings)`` -- ``best_match`` picks the one
-  with the highest containment -- gives the story to join; none: a new story.
-* counting df per story rather than per article keeps a story reprinted by
-  hundreds of outlets findable, while an outlet's boilerplate sentence, which
-  sits under many different stories, is still ignored.
+* per article keep ``fp.to_bytes()`` and one row per key in ``fp.keys``, with
+  the article's story: ``fp_key(key INTEGER, article_id INTEGER, story_id
+  INTEGER)``, indexed on ``(key, story_id)`` (keys are signed 64-bit ints);
+* to place a new article: ``fp = fingerprint(parse_page(text).body, settings)``
+  then ``place(fp, story_counts, fetch, settings)``, where
+  ``story_counts(keys)`` gives each key's number of distinct stories, e.g.
+  ``SELECT COUNT(*) FROM (SELECT DISTINCT story_id FROM fp_key WHERE key = ?
+  LIMIT {boilerplate_stories})`` per key, and ``fetch(keys, limit)`` the
+  articles sharing the most of ``keys``: ``SELECT article_id, COUNT(*) AS n
+  FROM fp_key WHERE key IN (...) GROUP BY article_id ORDER BY n DESC LIMIT ?``
+  with their fingerprints ``Fingerprint.from_bytes(blob)``;
+* ``place`` returns the article whose story to join, or None (a new story);
+  then insert the new rows. Story ids of earlier rows never change (placement
+  never merges two stories; a periodic ``cluster`` rebuild can).
+* counting stories, not articles, keeps a story reprinted by hundreds of
+  outlets findable while an outlet's sign-off, which sits under many
+  different stories, is boilerplate. ``tests/bench/bench_cluster.py
+  --placement`` runs this protocol on SQLite and times it.
 """
 
 from __future__ import annotations
@@ -46,7 +54,7 @@ import re
 import struct
 import zlib
 from collections import Counter
-from collections.abc import Container, Hashable, Iterable, Sequence
+from collections.abc import Callable, Collection, Container, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -155,7 +163,8 @@ def _key(sentence: str) -> int:
 def _keys(text: str, min_tokens: int) -> tuple[int, ...]:
     # Splitting on ". " alone is enough: boundaries only need to fall in the same
     # places in every copy, and normalisation makes the copies' text identical.
-    keys = {_key(s) for s in text.split(". ") if s.count(" ") >= min_tokens - 1}
+    m = min_tokens - 1
+    keys = set(map(_key, [s for s in text.split(". ") if s.count(" ") >= m]))
     if not keys and text:
         keys.add(_key(text))  # a very short text: only its exact copies find it
     return tuple(sorted(keys))
@@ -298,6 +307,44 @@ def best_match(
     return None if best is None else best[1]
 
 
+def place(
+    fp: Fingerprint,
+    story_counts: Callable[[Collection[int]], Mapping[int, int]],
+    fetch: Callable[[Sequence[int], int], Iterable[tuple[K, Fingerprint]]],
+    settings: ClusterSettings = ClusterSettings(),
+) -> K | None:
+    """Which stored article a new article's story is, or None for a new story.
+
+    The store's side of incremental placement, in one call:
+
+    * ``story_counts(keys)``: for each key, how many distinct stories hold it
+      (capping at ``settings.boilerplate_stories`` is fine; missing = 0);
+    * ``fetch(keys, limit)``: the stored articles holding any of ``keys`` as
+      ``(id, Fingerprint)``, those sharing the most keys first, at most ``limit``.
+
+    Keys held by ``boilerplate_stories`` stories or more are boilerplate: not
+    used to fetch, and their sentences ignored in the comparison -- for the
+    candidates too, whose own boilerplate is looked up when they are not much
+    longer than the new article (only then can it lower the containment).
+    """
+    floor = settings.boilerplate_stories
+    counts = story_counts(fp.keys)
+    boiler = {k for k in fp.keys if counts.get(k, 0) >= floor}
+    usable = [k for k in fp.keys if k not in boiler]
+    if not usable:
+        return None
+    candidates = list(fetch(usable, settings.max_candidates))
+    if not candidates:
+        return None
+    own = set(fp.keys)
+    limit = 2 * fp.n_tokens
+    extra = {k for _, c in candidates if c.n_tokens <= limit for k in c.keys if k not in own}
+    if extra:
+        counts = story_counts(extra)
+        boiler.update(k for k in extra if counts.get(k, 0) >= floor)
+    return best_match(fp, candidates, settings, boiler)
+
+
 # ------------------------------------------------------------ batch
 
 
@@ -340,42 +387,13 @@ def cluster(items: Sequence[tuple[K, str]], settings: ClusterSettings = ClusterS
     belong to few stories).
     """
     n = len(items)
-    texts: list[str | None] = [normalize(body) for _, body in items]
-    # Exact copies (after normalisation) are one article for key frequencies,
-    # so a story reprinted verbatim everywhere does not look like boilerplate.
-    first_of: dict[str, int] = {}
+    m = settings.min_sentence_tokens
     uf = _UnionFind(n)
-    postings: dict[int, int | list[int]] = {}
-    doc_keys: list[tuple[int, ...]] = [()] * n
-    for i, text in enumerate(texts):
-        if not text:
-            continue  # empty pages are not all one story
-        j = first_of.setdefault(text, i)
-        if j != i:
-            uf.union(j, i)
-            texts[i] = None
-            continue
-        doc_keys[i] = keys = _keys(text, settings.min_sentence_tokens)
-        for key in keys:
-            p = postings.get(key)
-            if p is None:
-                postings[key] = i
-            elif isinstance(p, int):
-                postings[key] = [p, i]
-            else:
-                p.append(i)
-    usable: dict[int, list[int]] = {}
-    frequent: dict[int, list[int]] = {}
-    for key, p in postings.items():
-        if isinstance(p, list):
-            (usable if len(p) <= settings.max_key_df else frequent)[key] = p
-    del postings, first_of
-
-    # Token sequences as strings of one character per distinct token: the same
-    # LCS as on token lists (the mapping is one-to-one), at C speed and less
-    # memory. Built on first use; the normalised text is dropped then.
+    find, union = uf.find, uf.union
+    # Token sequences are kept as strings of one character per distinct token:
+    # the same LCS as on token lists (the mapping is one-to-one), at C speed
+    # and a fraction of the memory.
     codes: dict[str, str] = {}
-    encoded: list[str | None] = [None] * n
 
     def encode(text: str) -> str:
         toks = text.split()
@@ -383,25 +401,60 @@ def cluster(items: Sequence[tuple[K, str]], settings: ClusterSettings = ClusterS
             codes[tok] = _code_point(len(codes), tok)
         return "".join(map(codes.__getitem__, toks))
 
-    def enc(i: int) -> str:
-        e = encoded[i]
-        if e is None:
-            e = encoded[i] = encode(texts[i])  # type: ignore[arg-type]
-            texts[i] = None
-        return e
+    texts: list[str] = [""] * n
+    doc_keys: list[tuple[int, ...]] = [()] * n
+    # Exact copies (after normalisation) are one article for key frequencies,
+    # so a story reprinted verbatim everywhere does not look like boilerplate.
+    first_of: dict[str, int] = {}
+    first: dict[int, int] = {}
+    multi: dict[int, list[int]] = {}
+    for i, (_, body) in enumerate(items):
+        text = normalize(body)
+        if not text:
+            continue  # empty pages are not all one story
+        j = first_of.setdefault(text, i)
+        if j != i:
+            union(j, i)
+            continue
+        texts[i] = text
+        doc_keys[i] = keys = _keys(text, m)
+        for key in keys:
+            j = first.setdefault(key, i)
+            if j != i:
+                p = multi.get(key)
+                if p is None:
+                    multi[key] = [j, i]
+                else:
+                    p.append(i)
+    del first, first_of
+    usable: dict[int, list[int]] = {}
+    frequent: dict[int, list[int]] = {}
+    for key, p in multi.items():
+        (usable if len(p) <= settings.max_key_df else frequent)[key] = p
+    del multi
+    # Only articles that share a key can ever be compared: encode those.
+    encoded: list[str] = [""] * n
+    for index in (usable, frequent):
+        for p in index.values():
+            for d in p:
+                if not encoded[d]:
+                    encoded[d] = encode(texts[d])
+    del texts
 
-    find, union = uf.find, uf.union
     checked: set[tuple[int, int]] = set()
 
-    def place(i: int, index: dict[int, list[int]], earlier_only: bool, boiler: Container[int], stripped) -> None:
+    def place(i: int, index: dict[int, list[int]], earlier_only: bool, boiler: Container[int], seq) -> None:
         # What the store does for one new article, against the articles before it.
-        shared: Counter[int] = Counter()
+        found: list[int] = []
         for key in doc_keys[i]:
             p = index.get(key)
             if p is not None:
-                shared.update(p)
+                found += p
+        if not found:
+            return
+        shared = Counter(found)
         del shared[i]
-        n_i = sum(1 for k in doc_keys[i] if k not in boiler)
+        n_i = sum(1 for k in doc_keys[i] if k not in boiler) if boiler else len(doc_keys[i])
         for j, count in shared.most_common():
             if earlier_only and j > i:
                 continue
@@ -414,39 +467,39 @@ def cluster(items: Sequence[tuple[K, str]], settings: ClusterSettings = ClusterS
             if pair in checked:
                 continue
             checked.add(pair)
-            if _containment_seq(stripped(i), stripped(j), settings) >= settings.min_containment:
+            if _containment_seq(seq(i), seq(j), settings) >= settings.min_containment:
                 union(i, j)
 
     for i in range(n):
         if doc_keys[i]:
-            place(i, usable, True, _NONE, enc)
+            place(i, usable, True, _NONE, encoded.__getitem__)
 
     # Pass 2: boilerplate is what many stories share.
     floor = settings.boilerplate_stories
     boiler: set[int] = set()
     promoted: dict[int, list[int]] = {}
+    touched: set[int] = set()
     for index, is_frequent in ((usable, False), (frequent, True)):
         for key, p in index.items():
             if len(p) < floor and not is_frequent:
                 continue
-            stories = len({find(d) for d in p})
-            if stories >= floor:
+            if len({find(d) for d in p}) >= floor:
                 boiler.add(key)
+                touched.update(p)
             elif is_frequent:
                 promoted[key] = p
-    if not boiler and not promoted:
+                touched.update(p)
+    if not touched:
         return _groups(items, find)
     for key in boiler:
         usable.pop(key, None)
     usable.update(promoted)
-    touched = {d for key in boiler for d in (usable.get(key) or frequent.get(key) or ())}
-    touched.update(d for p in promoted.values() for d in p)
     checked.clear()
     clean: dict[int, str] = {}
 
     def stripped(i: int) -> str:
         if not any(k in boiler for k in doc_keys[i]):
-            return enc(i)
+            return encoded[i]
         e = clean.get(i)
         if e is None:
             e = clean[i] = encode(strip_boilerplate(normalize(items[i][1]), boiler, settings))
