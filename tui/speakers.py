@@ -168,7 +168,7 @@ _DET = (
 _NP_AT_END = re.compile(r"\b(?P<np>%s(?:,?\s+[\w’'-]+){1,6})\s*,?\s*$" % _DET, re.IGNORECASE)
 _NP_AT_START = re.compile(
     r"\s*(?P<np>(?:the|a|an|his|her|their|its|one|another|two|three|several|some|many)(?:\s+[\w’'.-]+){1,6}?)"
-    r"(?=\s*(?:[,;:.!?(]|\s(?:who|which|that|in|at|on|to|with|during|after|before|while|when|as)\b|$))",
+    r"(?=\s*(?:[,;:.!?(]|\s(?:who|which|that|in|at|on|to|with|during|after|before|while|when|as|for|of)\b|$))",
     re.IGNORECASE,
 )
 _PRONOUN_AT_END = re.compile(
@@ -209,6 +209,8 @@ _MODIFIED_NAME = re.compile(
     r"(?P<np>" + _NAME + r")(?=\s*(?:\([^()]{1,40}\))?\s*(?:[,.;:!?]|$))"
 )
 _SUBJECT_VERB = re.compile(r"(?:\s*\([^()]{1,40}\))?\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|s)\b")
+_PASSIVE = re.compile(r"\b(?:was|were|is|are|been|being)\s+$")
+_BY_AGENT = re.compile(r"\s+by\b")
 _PAST_VERB = re.compile(r"[a-z]+ed\b")
 _NEXT_WORDS = re.compile(r"\s*(?:\([^()]{1,40}\)\s*)?([a-z]+)(?:\s+([a-z]+))?")
 _AUX = frozenset("""is was has had will would did does told said says wrote sang spoke put
@@ -730,6 +732,14 @@ class SpeakerResolver:
                         got = None
                 if got:
                     return got
+            if _PASSIVE.search(self.text, max(start, vm.start - 12), vm.start):
+                # 'Sanders was asked by host Bill Maher, "..."': the agent speaks, else nobody named
+                m = _BY_AGENT.match(self.text, vm.end, end)
+                if m:
+                    got = self._object_after(m.end(), end)
+                    if got:
+                        return got
+                return None
             ing = _ING.match(word) is not None
             if ing and self.text[start:vm.start].rstrip().endswith(","):
                 got = self._sentence_subject(start, vm.start)
