@@ -10,7 +10,7 @@ from tui.config import load_config
 from tui.importer import Importer
 from tui.store import Store
 from tui.ui.app import NewsReaderApp
-from tui.ui.article import ArticleView, Paragraph
+from tui.ui.article import ArticleView
 from tui.ui.panes import EntityPane, QuotePane
 from tui.ui.screens import HelpScreen, VersionsScreen
 from tui.ui.story_list import StoryList
@@ -44,7 +44,7 @@ def titles(app: NewsReaderApp) -> list[str]:
 
 
 def article_text(app: NewsReaderApp) -> str:
-    return "\n".join(str(p.plain) for p in app.query_one(ArticleView).query(Paragraph))
+    return app.query_one(ArticleView).plain_text
 
 
 async def test_first_run_imports_the_samples_in_the_background(tmp_path):
@@ -179,8 +179,8 @@ async def test_entity_enter_filters_stories_and_quote_enter_highlights_it(store_
         assert isinstance(app.focused, QuotePane)
         await pilot.press("down", "enter")
         await settle(pilot)
-        styled = [p for p in app.query_one(ArticleView).query(Paragraph) if p.plain.spans]
-        assert styled, "the quote is highlighted in the full text"
+        shown = app.query_one(ArticleView).highlighted_text()
+        assert shown and shown[0] in app.query_one(ArticleView).plain_text, "the quote is highlighted"
 
 
 async def test_versions_view_switches_version_and_diff_shows_the_cut(store_path):
@@ -202,8 +202,10 @@ async def test_versions_view_switches_version_and_diff_shows_the_cut(store_path)
         assert len(article_text(app)) < len(full)
         await pilot.press("d")
         await settle(pilot)
-        shown = "\n".join(str(s.render()) for s in app.query_one(ArticleView).query(".diff-cut"))
-        assert "Bonnie Glaser" in shown  # the reprint stops before Glaser
+        view = app.query_one(ArticleView)
+        assert view.kind == "diff"
+        cut = [p.text.plain for p in view.parts if p.text.plain.startswith("− ")]
+        assert any("Bonnie Glaser" in t for t in cut)  # the reprint stops before Glaser
 
 
 async def test_narrow_terminal_hides_the_sidebar_and_i_shows_it(store_path):
@@ -221,3 +223,38 @@ def test_main_screen_snapshot(snap_compare, store_path):
     app = make_app(store_path)
 
     assert snap_compare(app, terminal_size=(120, 36), run_before=settle)
+
+
+async def test_R_refreshes_feeds_in_the_background_and_new_stories_appear(tmp_path, monkeypatch):
+    from httpserver import LocalServer, Route
+
+    from tui import feedcmds
+
+    real = feedcmds._fetcher
+
+    def fast(c):
+        f = real(c)
+        f.limiter.min_interval = 0.0
+        return f
+
+    monkeypatch.setattr(feedcmds, "_fetcher", fast)
+    body = " ".join(["The harbour ferry resumed service on Monday after a week of storms."] * 20)
+    with LocalServer() as server:
+        items = "".join(
+            f"<item><title>Ferry story {i}</title><link>{server.url(f'/s/{i}')}</link>"
+            f"<pubDate>Mon, 16 Mar 2026 10:00:00 GMT</pubDate><description>{body} {i} {'x' * i}</description></item>"
+            for i in range(2))
+        server.routes["/feed"] = Route(
+            body=f'<?xml version="1.0"?><rss version="2.0"><channel><title>Ferry News</title>{items}'
+                 f"</channel></rss>".encode())
+        cfg = tmp_path / "config.yaml"
+        cfg.write_text(f"store:\n  import_samples: false\nfeeds:\n  - {server.url('/feed')}\n")
+        app = make_app(tmp_path / "feeds.db", cfg)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            assert app.query_one(StoryList).story_ids == []
+            await pilot.press("R")
+            await settle(pilot)
+            app._poll_store()
+            await settle(pilot)
+            assert any("Ferry story" in t for t in titles(app))

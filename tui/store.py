@@ -622,6 +622,11 @@ class Store:
 
     # -- feeds -----------------------------------------------------------------
 
+    def article_feed_url(self, article_id: int) -> str | None:
+        row = self._conn.execute(
+            "SELECT f.url FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE a.id=?", (article_id,)).fetchone()
+        return row[0] if row else None
+
     def add_feed(self, url: str, name: str | None = None, tags: Sequence[str] = ()) -> int:
         with self._conn:
             self._conn.execute(

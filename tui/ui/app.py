@@ -30,6 +30,8 @@ from tui.ui.panes import EntityPane, QuotePane, merge_quotes
 from tui.ui.screens import HelpScreen, VersionsScreen
 from tui.ui.story_list import StoryList
 
+PREVIEW_DELAY = 0.08  # seconds the cursor rests before the story under it is shown
+
 # Global action id -> the App action it runs.
 _GLOBAL_ACTIONS = {
     "quit": "quit",
@@ -84,7 +86,8 @@ class NewsReaderApp(App[None]):
         self.version_index = 0
         self.merge_mark: int | None = None
         self._data_version = 0
-        self._show_timer = None
+        self._pending_story: int | None = None
+        self._preview_timer = None
         self._importing = False
         self._load_generation = 0
         self._filter_query: tuple[str, str] | None = None
@@ -163,8 +166,7 @@ class NewsReaderApp(App[None]):
                 "Importing the bundled samples…" if self._importing else
                 "No stories yet. Import some with: newsreader import PATH")
             self.current_story = None
-            self.call_later(self.query_one(ArticleView).show_message,
-                            "Nothing to show." if not self._importing else "Importing…")
+            self.query_one(ArticleView).show_message("Nothing to show." if not self._importing else "Importing…")
 
     def _update_filter_bar(self, n: int) -> None:
         bar = self.query_one("#filter-bar", Static)
@@ -188,13 +190,25 @@ class NewsReaderApp(App[None]):
     def _story_highlighted(self, event: StoryList.Highlighted) -> None:
         if event.story_id is None or event.story_id == self.current_story:
             return
-        if self._show_timer is not None:
-            self._show_timer.stop()
-        sid = event.story_id
-        self._show_timer = self.set_timer(0.03, lambda: self.show_story(sid))
+        # While the cursor moves (key repeat), only the list repaints; the story under
+        # the cursor is previewed once it rests. Enter opens at once.
+        self._pending_story = event.story_id
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+        self._preview_timer = self.set_timer(PREVIEW_DELAY, self._show_pending)
+
+    def _show_pending(self) -> None:
+        sid, self._pending_story = self._pending_story, None
+        self._preview_timer = None
+        if sid is not None and sid != self.current_story:
+            self.show_story(sid)
 
     @on(StoryList.Opened)
     def _story_opened(self, event: StoryList.Opened) -> None:
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+            self._preview_timer = None
+            self._pending_story = None
         if self.current_story != event.story_id:
             self.show_story(event.story_id)
         self._mark_read_on_open(event.story_id)
@@ -225,9 +239,9 @@ class NewsReaderApp(App[None]):
         art = self.store.article_text(self.versions[self.version_index].id)
         if art is None:
             return
-        self.call_later(self.query_one(ArticleView).show_article, art, version=self.version_index,
-                        versions=len(self.versions), show_captions=bool(self.config.get("ui.show_captions")),
-                        highlight=highlight)
+        self.query_one(ArticleView).show_article(
+            art, version=self.version_index, versions=len(self.versions),
+            show_captions=bool(self.config.get("ui.show_captions")), highlight=highlight)
 
     # -- actions ---------------------------------------------------------------------
 
@@ -377,7 +391,7 @@ class NewsReaderApp(App[None]):
         lines = diff_versions(ref.body, ver.body)
         who = ver.info.outlet or Path(ver.info.source).name
         title = f"{who} against the canonical ({self.versions[0].outlet or Path(ref.info.source).name})"
-        self.call_later(self.query_one(ArticleView).show_diff, title, lines, summary(lines))
+        self.query_one(ArticleView).show_diff(title, lines, summary(lines))
 
     def action_split_version(self) -> None:
         from tui.stories import split_version
@@ -428,10 +442,49 @@ class NewsReaderApp(App[None]):
             self.notify(f"Could not open a browser: {exc}", severity="error")
 
     def action_refresh(self) -> None:
-        self.action_refresh_all()
+        url = self.store.article_feed_url(self.versions[self.version_index].id) if self.versions else None
+        if url is None:
+            self.notify("This story did not come from a feed; R refreshes every feed.", timeout=3)
+            return
+        self.refresh_feeds(url)
 
     def action_refresh_all(self) -> None:
-        self.notify("No feeds to refresh.", timeout=2)
+        self.refresh_feeds(None)
+
+    @work(thread=True, exclusive=True, group="refresh")
+    def refresh_feeds(self, feed_url: str | None) -> None:
+        from tui.feedcmds import refresh_store
+
+        if not self.config.feeds and not self.store_has_feeds():
+            self.call_from_thread(self.notify, "No feeds yet: add one with 'newsreader add URL' or in config.yaml.")
+            return
+        self.call_from_thread(self._set_progress, "Refreshing feeds…")
+        store = Store(self.store_path)
+        try:
+            summary_ = refresh_store(
+                self.config, store, feed_url=feed_url,
+                on_result=lambda done, total, r: self.call_from_thread(
+                    self._set_progress, f"{done}/{total} {display_line(r.spec.name or r.spec.url, 50)}: "
+                    f"{display_line(r.status, 60)}", done, total))
+        finally:
+            store.close()
+        errors = [f"{display_line(r.spec.name or r.spec.url, 40)}: {display_line(r.status, 60)}"
+                  for r in summary_.results if not r.ok]
+        self.call_from_thread(self._refresh_finished, summary_.line(), errors)
+
+    def store_has_feeds(self) -> bool:
+        store = Store(self.store_path, readonly=True)
+        try:
+            return bool(store.feeds())
+        finally:
+            store.close()
+
+    def _refresh_finished(self, line: str, errors: list[str]) -> None:
+        self._hide_progress()
+        self.notify(line, timeout=5, severity="warning" if errors else "information")
+        for err in errors[:5]:
+            self.notify(err, severity="error", timeout=8)
+        self._poll_store()
 
     def action_toggle_sidebar(self) -> None:
         self.screen.toggle_class("show-side")

@@ -1,37 +1,92 @@
 """The full-text pane: headline, outlet and date, body paragraphs, captions apart.
 
-Text is built as ``rich.text.Text`` from sanitised strings, never as markup, so
-"[/]" in a headline is just three characters. Paragraphs are separate widgets so
-a quote can be scrolled into view and highlighted.
+It is a Line-API widget: the article is wrapped once per width into lines and
+only the visible ones are painted, so opening a story mounts nothing and costs
+no layout pass. Text is built as ``rich.text.Text`` from sanitised strings,
+never as markup, so "[/]" in a headline is just three characters.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from tui.diff import DiffLine
 from tui.sanitize import display_line, strip_controls
 from tui.store import ArticleText
 
-MAX_PARAGRAPH_WIDGETS = 400
 MAX_SHOWN_CHARS = 400_000
+MAX_PARTS = 5000
 
 
-class Paragraph(Static):
-    """One paragraph of the body; ``start`` is its offset in the body."""
+@dataclass(slots=True)
+class Part:
+    """A block of the page: title, meta line, a body paragraph, a caption."""
 
-    def __init__(self, text: Text, start: int, end: int, **kwargs) -> None:
-        super().__init__(text, **kwargs)
-        self.start = start
-        self.end = end
-        self.plain = text
+    text: Text
+    start: int = -1  # body offsets, for paragraphs
+    end: int = -1
 
 
-class ArticleView(VerticalScroll, can_focus=True):
-    """Scrollable full text of one version of a story."""
+def _para(chunk: str, start: int, highlight: tuple[int, int] | None) -> Text:
+    clean = strip_controls(chunk).replace("\n", " ")
+    text = Text(clean)
+    # Offsets only line up when sanitising removed nothing; otherwise skip the highlight.
+    if highlight and len(clean) == len(chunk):
+        s, e = max(highlight[0], start) - start, min(highlight[1], start + len(chunk)) - start
+        if s < e:
+            text.stylize("reverse bold", s, e)
+    return text
+
+
+def article_parts(art: ArticleText, *, version: int, versions: int, show_captions: bool,
+                  highlight: tuple[int, int] | None = None) -> list[Part]:
+    """The blocks of one version, in reading order."""
+    info = art.info
+    parts = [Part(Text(display_line(info.title or "(untitled)", 1000), style="bold"))]
+    meta = [display_line(info.outlet or "unknown outlet"), info.published or "undated", f"{info.length:,} chars"]
+    if versions > 1:
+        meta.append(f"version {version + 1}/{versions}" + (" (canonical)" if version == 0 else ""))
+    if info.full_text:
+        meta.append("full text fetched")
+    parts.append(Part(Text(" · ".join(meta), style="dim")))
+    body = art.body[:MAX_SHOWN_CHARS]
+    pos = 0
+    for chunk in body.split("\n\n"):
+        start = pos
+        pos += len(chunk) + 2
+        if not chunk.strip():
+            continue
+        if len(parts) >= MAX_PARTS:
+            break
+        parts.append(Part(_para(chunk, start, highlight), start, start + len(chunk)))
+    if len(art.body) > MAX_SHOWN_CHARS:
+        parts.append(Part(Text(f"[… {len(art.body) - MAX_SHOWN_CHARS:,} more characters not shown]",
+                               style="italic dim")))
+    if show_captions and art.captions:
+        parts.append(Part(Text("Captions", style="bold dim")))
+        for cap in art.captions[:100]:
+            parts.append(Part(Text(display_line(cap, 2000), style="italic dim")))
+    return parts
+
+
+def diff_parts(title: str, lines: list[DiffLine], summary: str) -> list[Part]:
+    parts = [Part(Text(display_line(title, 1000), style="bold")), Part(Text(summary, style="dim"))]
+    marks = {"same": ("  ", "dim"), "cut": ("− ", "red"), "added": ("+ ", "green")}
+    for d in lines[:MAX_PARTS]:
+        mark, style = marks[d.op]
+        parts.append(Part(Text(mark + strip_controls(d.text).replace("\n", " "), style=style)))
+    return parts
+
+
+class ArticleView(ScrollView, can_focus=True):
+    """Scrollable full text of one version of a story (or a diff of two)."""
 
     BINDINGS = [
         Binding("j,down", "scroll_down", "Down", id="article.scroll_down", show=False),
@@ -43,81 +98,90 @@ class ArticleView(VerticalScroll, can_focus=True):
         Binding("h,left", "back", "Back", id="article.back", show=False),
     ]
 
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.parts: list[Part] = []
+        self._lines: list[Strip] = []
+        self._part_line: list[int] = []
+        self._wrapped_width = -1
+        self._scroll_to_offset: int | None = None
+        self.kind = "empty"  # empty | article | diff
+
+    # -- content -------------------------------------------------------------
+
+    def show_message(self, message: str) -> None:
+        self.kind = "empty"
+        self._set_parts([Part(Text(message, style="italic"))])
+
+    def show_article(self, art: ArticleText, *, version: int, versions: int, show_captions: bool,
+                     highlight: tuple[int, int] | None = None) -> None:
+        self.kind = "article"
+        self._scroll_to_offset = highlight[0] if highlight else None
+        self._set_parts(article_parts(art, version=version, versions=versions, show_captions=show_captions,
+                                      highlight=highlight))
+
+    def show_diff(self, title: str, lines: list[DiffLine], summary: str) -> None:
+        self.kind = "diff"
+        self._scroll_to_offset = None
+        self._set_parts(diff_parts(title, lines, summary))
+
+    @property
+    def plain_text(self) -> str:
+        """What the pane holds, as plain text (for tests and copy)."""
+        return "\n\n".join(p.text.plain for p in self.parts)
+
+    def _set_parts(self, parts: list[Part]) -> None:
+        self.parts = parts
+        self._wrapped_width = -1
+        self._rewrap()
+        target = 0
+        if self._scroll_to_offset is not None:
+            for i, p in enumerate(parts):
+                if p.start <= self._scroll_to_offset <= p.end and p.start >= 0:
+                    target = max(0, self._part_line[i] - 2)
+                    break
+        self.scroll_to(y=target, animate=False, force=True)
+        self.refresh()
+
+    def _rewrap(self) -> None:
+        width = max(10, self.scrollable_content_region.width or self.size.width or 80)
+        if width == self._wrapped_width:
+            return
+        console = self.app.console
+        lines: list[Strip] = []
+        part_line: list[int] = []
+        for part in self.parts:
+            part_line.append(len(lines))
+            for line in part.text.wrap(console, width):
+                segs = list(line.render(console))
+                lines.append(Strip(segs, line.cell_len))
+            lines.append(Strip.blank(0))
+        self._lines = lines
+        self._part_line = part_line
+        self._wrapped_width = width
+        self.virtual_size = Size(width, len(lines))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._rewrap()
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        index = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if index >= len(self._lines):
+            return Strip.blank(width, base)
+        return self._lines[index].apply_style(base).crop_extend(0, width, base)
+
+    def highlighted_text(self) -> list[str]:
+        """Text spans shown highlighted (a quote jumped to)."""
+        out = []
+        for p in self.parts:
+            for span in p.text.spans:
+                if "reverse" in str(span.style):
+                    out.append(p.text.plain[span.start : span.end])
+        return out
+
     def action_back(self) -> None:
         self.app.action_focus_list()  # type: ignore[attr-defined]
 
-    async def show_message(self, message: str) -> None:
-        await self.remove_children()
-        await self.mount(Static(Text(message, style="italic"), classes="article-empty"))
-
-    async def show_article(self, art: ArticleText, *, version: int, versions: int, show_captions: bool,
-                           highlight: tuple[int, int] | None = None) -> None:
-        info = art.info
-        await self.remove_children()
-        widgets: list[Static] = []
-        head = Text(display_line(info.title or "(untitled)", 1000), style="bold")
-        widgets.append(Static(head, classes="article-title"))
-        meta_parts = [display_line(info.outlet or "unknown outlet"), info.published or "undated",
-                      f"{info.length:,} chars"]
-        if versions > 1:
-            meta_parts.append(f"version {version + 1}/{versions}" + (" (canonical)" if version == 0 else ""))
-        if info.full_text:
-            meta_parts.append("full text fetched")
-        widgets.append(Static(Text(" · ".join(meta_parts)), classes="article-meta"))
-        body = art.body
-        truncated = len(body) > MAX_SHOWN_CHARS
-        if truncated:
-            body = body[:MAX_SHOWN_CHARS]
-        pos = 0
-        count = 0
-        chunks = body.split("\n\n")
-        for i, chunk in enumerate(chunks):
-            start = body.find(chunk, pos)
-            end = start + len(chunk)
-            pos = end
-            if not chunk.strip():
-                continue
-            if count >= MAX_PARAGRAPH_WIDGETS - 1 and i < len(chunks) - 1:
-                rest = body[start:]
-                widgets.append(Paragraph(self._para(rest, start, highlight), start, len(body), classes="para"))
-                break
-            widgets.append(Paragraph(self._para(chunk, start, highlight), start, end, classes="para"))
-            count += 1
-        if truncated:
-            widgets.append(Static(Text(f"[… {len(art.body) - MAX_SHOWN_CHARS:,} more characters not shown]",
-                                       style="italic"), classes="article-meta"))
-        if show_captions and art.captions:
-            widgets.append(Static(Text("Captions", style="bold"), classes="captions-head"))
-            for cap in art.captions[:100]:
-                widgets.append(Static(Text(display_line(cap, 2000)), classes="caption"))
-        await self.mount_all(widgets)
-        self.scroll_home(animate=False)
-        if highlight:
-            self.call_after_refresh(self._scroll_to_offset, highlight[0])
-
-    def _para(self, chunk: str, start: int, highlight: tuple[int, int] | None) -> Text:
-        clean = strip_controls(chunk).replace("\n", " ")
-        text = Text(clean)
-        # Offsets only line up when sanitising removed nothing; otherwise skip the highlight.
-        if highlight and len(clean) == len(chunk):
-            s, e = max(highlight[0], start) - start, min(highlight[1], start + len(chunk)) - start
-            if s < e:
-                text.stylize("reverse bold", s, e)
-        return text
-
-    def _scroll_to_offset(self, offset: int) -> None:
-        for para in self.query(Paragraph):
-            if para.start <= offset <= para.end:
-                self.scroll_to_widget(para, animate=False, top=True)
-                break
-
-    async def show_diff(self, title: str, lines: list[DiffLine], summary: str) -> None:
-        await self.remove_children()
-        widgets: list[Static] = [Static(Text(display_line(title, 1000), style="bold"), classes="article-title"),
-                                 Static(Text(summary), classes="article-meta")]
-        marks = {"same": "  ", "cut": "− ", "added": "+ "}
-        for d in lines[:MAX_PARAGRAPH_WIDGETS]:
-            t = Text(marks[d.op]) + Text(strip_controls(d.text))
-            widgets.append(Static(t, classes=f"para diff-{d.op}"))
-        await self.mount_all(widgets)
-        self.scroll_home(animate=False)

@@ -1,0 +1,261 @@
+"""End-to-end benchmark: import, store size and the reader's responsiveness at 1k/10k/100k.
+
+    python tests/bench/bench_app.py [--sizes 1000,10000,100000] [--runs 3] [--out bench.json]
+
+For each N it generates a synthetic corpus (tests/bench/corpus.py: real-looking
+text, syndicated copies at a realistic rate), writes it as page files, runs
+``newsreader import`` on them (read, clean, quotes, entities, clustering,
+store), then starts ``newsreader`` in a real pseudo-terminal (120x40) and
+measures, from the bytes the app writes to the terminal:
+
+* launch: from exec to the first story title on screen;
+* key-to-frame: from writing ``j`` to the first byte of the next frame, p50/p95;
+* CPU per key: the app's user+system CPU over 100 cursor moves, divided by 100;
+* open: from ``j`` to the next story's body text on screen;
+* search: from the last key of a query to "search: ... stories" on screen;
+* entity filter: from Enter in the entity pane to the filtered list on screen;
+* memory: the app's resident set size after all of the above.
+
+UI figures are the median of ``--runs`` launches. Not collected by pytest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import json
+import os
+import platform
+import pty
+import re
+import select
+import shutil
+import signal
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+REPO = HERE.parents[1]
+
+from corpus import generate  # noqa: E402
+
+from tui.store import Store  # noqa: E402
+
+ANSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07|\x1b[()][A-Z0-9]|\x1b[=>]")
+
+
+def clean(data: bytes) -> str:
+    return ANSI.sub(b"", data).decode("utf-8", "replace")
+
+
+class Term:
+    """The reader running in a pseudo-terminal, with its output collected."""
+
+    def __init__(self, argv: list[str], env: dict[str, str], cols: int = 120, rows: int = 40) -> None:
+        self.t0 = time.perf_counter()
+        pid, fd = pty.fork()
+        if pid == 0:  # child
+            os.execvpe(argv[0], argv, env)
+        self.pid, self.fd = pid, fd
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        self.buf = b""
+
+    def read_for(self, seconds: float) -> bytes:
+        end = time.perf_counter() + seconds
+        out = b""
+        while True:
+            left = end - time.perf_counter()
+            if left <= 0:
+                return out
+            r, _, _ = select.select([self.fd], [], [], left)
+            if r:
+                try:
+                    chunk = os.read(self.fd, 65536)
+                except OSError:
+                    return out
+                out += chunk
+                self.buf += chunk
+
+    def wait_for(self, needle: str, timeout: float = 30.0) -> float | None:
+        """Seconds until ``needle`` shows in the (de-escaped) output written since the call."""
+        start = time.perf_counter()
+        seen = b""
+        while time.perf_counter() - start < timeout:
+            r, _, _ = select.select([self.fd], [], [], 0.05)
+            if r:
+                try:
+                    chunk = os.read(self.fd, 65536)
+                except OSError:
+                    return None
+                seen += chunk
+                if needle in clean(seen).replace("\r", "").replace("\n", ""):
+                    return time.perf_counter() - start
+        return None
+
+    def first_byte_after(self, data: bytes, timeout: float = 2.0) -> float | None:
+        os.write(self.fd, data)
+        start = time.perf_counter()
+        r, _, _ = select.select([self.fd], [], [], timeout)
+        if not r:
+            return None
+        elapsed = time.perf_counter() - start
+        self.read_for(0.0)
+        return elapsed
+
+    def cpu_seconds(self) -> float:
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        tick = os.sysconf("SC_CLK_TCK")
+        return (int(fields[11]) + int(fields[12])) / tick
+
+    def rss_mb(self) -> float:
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def close(self) -> None:
+        try:
+            os.kill(self.pid, signal.SIGTERM)
+            os.waitpid(self.pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+        os.close(self.fd)
+
+
+def newsreader() -> str:
+    exe = shutil.which("newsreader")
+    if not exe:
+        raise SystemExit("newsreader is not installed (pip install -e .)")
+    return exe
+
+
+def build(n: int, work: Path, env: dict[str, str]) -> dict:
+    src = work / "articles"
+    src.mkdir(parents=True)
+    t = time.perf_counter()
+    arts = generate(n, seed=n)
+    for i, a in enumerate(arts):
+        (src / f"{i:06d}.txt").write_text(a.page, encoding="utf-8")
+    gen_s = time.perf_counter() - t
+    t = time.perf_counter()
+    out = subprocess.run([newsreader(), "import", str(src)], env=env, capture_output=True, text=True)
+    import_s = time.perf_counter() - t
+    if out.returncode != 0:
+        raise SystemExit(f"import failed: {out.stderr[-2000:]}")
+    db = Path(env["XDG_DATA_HOME"]) / "newsreader" / "newsreader.db"
+    with Store(db) as store:
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        stories = store.story_total()
+    size = db.stat().st_size
+    return {"articles": n, "stories": stories, "generate_s": round(gen_s, 1), "import_s": round(import_s, 1),
+            "import_articles_per_s": round(n / import_s, 1), "store_bytes": size,
+            "store_bytes_per_article": round(size / n), "import_summary": out.stdout.strip().splitlines()[0]}
+
+
+def ui_run(env: dict[str, str], db: Path) -> dict:
+    with Store(db, readonly=True) as store:
+        order = store.story_order(limit=200)
+        first_title = store.story(order[0]).title[:18]
+        bodies = []
+        for sid in order[1:101]:
+            art = store.article_text(store.story_versions(sid)[0].id)
+            bodies.append(" ".join(art.body.split()[:3]))
+        word = max((w for w in store.story(order[0]).title.split() if w.isalpha()), key=len)
+    term = Term([newsreader()], env)
+    res: dict = {}
+    found = term.wait_for(first_title, timeout=30)
+    res["launch_s"] = round(time.perf_counter() - term.t0, 3) if found is not None else None
+    term.read_for(1.5)  # let the full list load and the first story render
+    # Key-to-frame latency and CPU per key over 100 cursor moves.
+    lat = []
+    cpu0 = term.cpu_seconds()
+    for _ in range(100):
+        d = term.first_byte_after(b"j")
+        if d is not None:
+            lat.append(d * 1000)
+        term.read_for(0.04)
+    cpu1 = term.cpu_seconds()
+    res["key_to_frame_ms_p50"] = round(statistics.median(lat), 1) if lat else None
+    res["key_to_frame_ms_p95"] = round(sorted(lat)[int(0.95 * (len(lat) - 1))], 1) if lat else None
+    res["cpu_ms_per_key"] = round((cpu1 - cpu0) * 1000 / 100, 2)
+    # Open: Enter on the next story (before its preview is due) until its body text is on screen.
+    os.write(term.fd, b"g")
+    term.read_for(0.5)
+    opens = []
+    for body in bodies[:20]:
+        os.write(term.fd, b"j")
+        term.read_for(0.02)
+        os.write(term.fd, b"\r")
+        d = term.wait_for(body[:12], timeout=3)
+        if d is not None:
+            opens.append(d * 1000)
+        os.write(term.fd, b"h")
+        term.read_for(0.2)
+    res["open_ms_median"] = round(statistics.median(opens), 1) if opens else None
+    # Search: type the query, time from the last key to the filtered list.
+    os.write(term.fd, b"/" + word[:-1].encode())
+    term.read_for(0.5)
+    os.write(term.fd, word[-1:].encode())
+    d = term.wait_for("stories (Esc clears)", timeout=10)
+    res["search_ms"] = round(d * 1000, 1) if d else None
+    os.write(term.fd, b"\r\x1b")
+    term.read_for(0.8)
+    # Entity filter: focus the entity pane (Tab twice), first entity, Enter.
+    os.write(term.fd, b"\t\t")
+    term.read_for(0.5)
+    os.write(term.fd, b"\x1b[B")
+    term.read_for(0.3)
+    os.write(term.fd, b"\r")
+    d = term.wait_for("stories (Esc clears)", timeout=10)
+    res["entity_filter_ms"] = round(d * 1000, 1) if d else None
+    term.read_for(0.5)
+    res["rss_mb"] = round(term.rss_mb(), 1)
+    term.close()
+    return res
+
+
+def median_of(runs: list[dict]) -> dict:
+    out = {}
+    for k in runs[0]:
+        vals = [r[k] for r in runs if isinstance(r.get(k), (int, float))]
+        out[k] = round(statistics.median(vals), 3) if vals else None
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="1000,10000,100000")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--out", default=None)
+    ap.add_argument("--keep", action="store_true", help="keep the generated stores")
+    args = ap.parse_args()
+    machine = {"python": platform.python_version(), "cpus": os.cpu_count(), "machine": platform.machine(),
+               "system": platform.platform()}
+    print(json.dumps({"machine": machine}))
+    results = []
+    for n in [int(x) for x in args.sizes.split(",")]:
+        work = Path(tempfile.mkdtemp(prefix=f"nr-bench-{n}-"))
+        env = dict(os.environ, HOME=str(work), XDG_DATA_HOME=str(work / "data"),
+                   XDG_CONFIG_HOME=str(work / "config"), TERM="xterm-256color")
+        env.pop("NEWSREADER_CONFIG", None)
+        row = build(n, work, env)
+        db = Path(env["XDG_DATA_HOME"]) / "newsreader" / "newsreader.db"
+        row.update(median_of([ui_run(env, db) for _ in range(args.runs)]))
+        print(json.dumps(row), flush=True)
+        results.append(row)
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    if args.out:
+        Path(args.out).write_text(json.dumps({"machine": machine, "results": results}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
