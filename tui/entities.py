@@ -45,7 +45,7 @@ MAX_ENTITIES = 300
 MAX_RUN = 8
 
 _TOKEN_TEMPLATE = (
-    r"(?P<skip>(?:(?:(?!(?:KEEP)(?![\w'’-]))[a-z][\w'’-]*|,)[ \t]+)+)"
+    r"(?P<skip>(?:(?:(?!(?:KEEP)[ \t]+(?:(?:KEEP)[ \t]+)?[A-ZÀ-ÖØ-Þ]|(?:al|el)-[A-ZÀ-ÖØ-Þ])[a-z][\w'’-]*|,)[ \t]+)+)"
     r"|(?P<acr>(?:[A-Z]\.){2,}(?:[A-Z]\b)?)"
     r"|(?P<word>[^\W\d_][\w]*(?:[-'’&][^\W_]+)*)"
     r"|(?P<num>\d[\d,.:/-]*)"
@@ -60,8 +60,29 @@ _KEEP_LOWER = NAME_PARTICLES | frozenset(
     """of for on and the in near at from to into via across outside inside v vs beat against beating drew
     lost won defeated""".split()
 )
-# Runs of plain lower-case words (never part of a name) are matched as one chunk and skipped.
-_TOKEN = re.compile(_TOKEN_TEMPLATE.replace("KEEP", "|".join(sorted(_KEEP_LOWER, key=len, reverse=True))))
+# Runs of lower-case words are matched as one chunk and skipped; a connector or preposition
+# ("of", "in", "van") is kept only where a capitalised word follows it.
+def _trie_pattern(words: frozenset[str]) -> str:
+    """A regex alternation of ``words`` shaped as a trie, which ``re`` matches far faster."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        end = "" in node
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 and not end else "(?:" + "|".join(alts) + ")"
+        return body + "?" if end and len(alts) == 1 else ("(?:" + "|".join(alts) + ")?" if end else body)
+
+    return emit(trie)
+
+
+_TOKEN = re.compile(_TOKEN_TEMPLATE.replace("KEEP", _trie_pattern(_KEEP_LOWER)))
 _POSSESSIVE = re.compile(r"['’]s?$")
 _SENT_END = frozenset(".!?:;\"“”‘'(«»[-—–|•*")
 _ALIAS_FOLD = {k.casefold(): v for k, v in ALIASES.items()}
