@@ -219,3 +219,19 @@ if given is not None:
     def test_any_text_gives_valid_mentions(parts: list[str]) -> None:
         text = "".join(parts)
         _assert_offsets(text, extract_entities(text))
+
+
+def test_short_form_before_any_full_name_goes_to_neither() -> None:
+    text = "Kim spoke first. Later Kim Jong Un and Patricia Kim arrived in Seoul."
+    kim = [e for e in extract_entities(text) if any(m.text == "Kim" and m.start == 0 for m in e.mentions)]
+    assert kim == []
+
+
+def test_company_short_name_and_acronym_fold() -> None:
+    text = (
+        "Pirelli SpA said on Friday its cables unit would expand. Pirelli shares rose. "
+        "The Callow Irrigation Cooperative (CIC) was founded in 2019; the CIC has 40 members."
+    )
+    assert {m.text for m in _entity_of(text, "Pirelli").mentions} == {"Pirelli SpA", "Pirelli"}
+    cic = _entity_of(text, "CIC")
+    assert cic.type == "organization" and cic.name == "Callow Irrigation Cooperative"
