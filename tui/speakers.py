@@ -240,6 +240,13 @@ _ADVERBS = re.compile(
     r"has\s+been|had\s+been|explicitly|specifically|famously|memorably|infamously|[a-z]+ed\s+and))+\s*$",
     re.IGNORECASE,
 )
+# last words a run of _ADVERBS can end on (checked before running the regex)
+_ADVERB_ENDINGS = frozenset(
+    """also later then once has had have would will could recently previously reportedly publicly repeatedly
+    often frequently famously simply flatly bluntly quickly initially first further again himself herself
+    themselves privately openly separately did does do not never even just only already still long since
+    been is was were are explicitly specifically memorably infamously and""".split()
+)
 _APPOSITIVE = re.compile(
     r"(?P<np>" + _NAME + ")" + _PAREN + r",[^“”\"]{2,260}?,\s*$"
 )
@@ -250,7 +257,6 @@ _ABBREVIATIONS = frozenset(
     ariz calif colo conn fla ga ill ind kan ky la mass md mich minn miss mo mont neb nev okla ore
     pa tenn tex va vt wash wis wyo""".split()
 )
-_WORD_BEFORE = re.compile(r"([\w.]+)$")
 _POSSESSIVE = re.compile(r"['’]s?$")
 
 
@@ -339,31 +345,34 @@ class SpeakerResolver:
     # ------------------------------------------------------------------ names
     def _index_names(self, entities: Sequence[Entity] | None) -> None:
         """Fullest name per surname (and per first token for 'Xi' -> 'Xi Jinping')."""
-        by_last: dict[str, str] = {}
-        by_first: dict[str, str] = {}
+        by_last: dict[str, tuple[int, str]] = {}
+        by_first: dict[str, tuple[int, str]] = {}
 
-        def add(full: str) -> None:
-            toks = [_POSSESSIVE.sub("", t) for t in _tokens(full)]
-            if len(toks) < 2 or any(not t for t in toks):
+        def add(toks: list[str]) -> None:
+            if len(toks) < 2:
                 return
-            full = " ".join(toks)
+            if any("'" in t or "’" in t for t in toks):
+                toks = [_POSSESSIVE.sub("", t) for t in toks]
+                if not all(toks):
+                    return
+            n = len(toks)
             last, first = toks[-1].lower(), toks[0].lower()
-            if len(_tokens(by_last.get(last, ""))) < len(toks):
-                by_last[last] = full
-            if len(_tokens(by_first.get(first, ""))) < len(toks):
-                by_first[first] = full
+            if by_last.get(last, (0, ""))[0] < n:
+                by_last[last] = (n, " ".join(toks))
+            if by_first.get(first, (0, ""))[0] < n:
+                by_first[first] = (n, " ".join(toks))
 
         for ent in entities or ():
             try:
                 if ent.type in ("person", "organization") and isinstance(ent.name, str):
-                    add(ent.name)
+                    add(ent.name.split())
             except AttributeError:
                 continue
         # names inside quotations are not the story's people as often; still useful
         for m in _MULTI_NAME_RUN.finditer(self.text, 0, self.limit):
-            add(_strip_titles(m.group()))
-        self.by_last = by_last
-        self.by_first = by_first
+            add(_strip_titles(m.group()).split())
+        self.by_last = {k: v for k, (_, v) in by_last.items()}
+        self.by_first = {k: v for k, (_, v) in by_first.items()}
 
     def canonical(self, mention: str) -> str | None:
         if not self._indexed:
@@ -401,8 +410,8 @@ class SpeakerResolver:
             text = self.text
             for m in _SENT_END_CANDIDATE.finditer(text, 0, min(len(text), self.limit + 3)):
                 if m.group() == ".":
-                    w = _WORD_BEFORE.search(text, max(0, m.start() - 20), m.start())
-                    word = w.group(1) if w else ""
+                    chunk = text[max(0, m.start() - 20):m.start()]
+                    word = chunk.rsplit(None, 1)[-1].lstrip("\"'“‘(") if chunk and not chunk[-1].isspace() else ""
                     if (len(word) == 1 and word.isupper()) or "." in word or word.lower() in _ABBREVIATIONS:
                         continue
                 if not self._inside_quote(m.start()):
@@ -526,7 +535,8 @@ class SpeakerResolver:
         """The speaker named right before a speech verb: 'Kim said', 'Liu, a spokesman, told'."""
         lo = max(lo, verb_start - 320)
         head = self.text[lo:verb_start]
-        m = _ADVERBS.search(head, max(0, len(head) - 80))
+        last_word = head.rsplit(None, 1)[-1].lower() if head.strip() else ""
+        m = _ADVERBS.search(head, max(0, len(head) - 80)) if last_word in _ADVERB_ENDINGS else None
         if m:
             head = head[: m.start()]
         if not head.strip():
@@ -547,10 +557,10 @@ class SpeakerResolver:
             np = " ".join(toks)
             if toks and toks[0].lower().strip(".,") not in _NOT_NAME:
                 tail = head[m.end("np"):]
-                if "," not in tail or not _APPOSITIVE.search(head):
+                if "," not in tail or not (head.rstrip().endswith(",") and _APPOSITIVE.search(head)):
                     return self._make(np, start)
                 name_at_end = (np, start)
-        m = _APPOSITIVE.search(head)
+        m = _APPOSITIVE.search(head) if head.rstrip().endswith(",") else None
         if m and self._after_preposition(lo, lo + m.start("np")):
             m = None
         if m is None and name_at_end is not None:
@@ -712,7 +722,8 @@ class SpeakerResolver:
 
     def _clause_speaker(self, start: int, end: int) -> Attribution | None:
         """Speaker named in text[start:end], the words that lead into a quotation."""
-        m = _NAME_COLON.search(self.text, max(start, end - 120), end)
+        tail = self.text[max(start, end - 4):end].rstrip()
+        m = _NAME_COLON.search(self.text, max(start, end - 120), end) if tail.endswith((":", "--", "—")) else None
         if m and not self._after_preposition(start, m.start("np")) and not self._after_verb(start, m.start("np")):
             toks = _tokens(m.group("np"))
             if toks and toks[0].lower().strip(".,") not in _NOT_NAME:
