@@ -235,3 +235,14 @@ def test_company_short_name_and_acronym_fold() -> None:
     assert {m.text for m in _entity_of(text, "Pirelli").mentions} == {"Pirelli SpA", "Pirelli"}
     cic = _entity_of(text, "CIC")
     assert cic.type == "organization" and cic.name == "Callow Irrigation Cooperative"
+
+
+def test_web_addresses_and_month_names_are_not_entities() -> None:
+    text = (
+        "Prime Minister Theresa May met officials in May. "
+        "See https://www.example.com/US-China/Beijing.html or write to desk@example.org."
+    )
+    ents = _by_name(text)
+    assert ents["Theresa May"].type == "person"
+    surfaces = {m.text for e in extract_entities(text) for m in e.mentions}
+    assert not surfaces & {"May", "US", "China", "Beijing"}

@@ -46,6 +46,7 @@ MAX_RUN = 8
 
 _TOKEN_TEMPLATE = (
     r"(?P<skip>(?:(?:(?!(?:KEEP)[ \t]+(?:(?:KEEP)[ \t]+)?[A-ZÀ-ÖØ-Þ]|(?:al|el)-[A-ZÀ-ÖØ-Þ])[a-z][\w'’-]*|,)[ \t]+)+)"
+    r"|(?P<url>(?:https?://|www\.)[^\s<>\"]+|[\w.+-]+@[\w-]+\.[\w.]+)"
     r"|(?P<acr>(?:[A-Z]\.){2,}(?:[A-Z]\b)?)"
     r"|(?P<word>[^\W\d_][\w]*(?:[-'’&][^\W_]+)*)"
     r"|(?P<num>\d[\d,.:/-]*)"
@@ -158,6 +159,9 @@ def _tokenize(text: str, limit: int, lower_count: dict[int, int]) -> list[_Tok]:
             lower_count[line] = lower_count.get(line, 0) + t.count(" ") + t.count("\t") - t.count(",")
             prev_punct = bol = False
             continue
+        if kind == "url":
+            prev_punct = bol = False  # web and mail addresses hold no names worth listing
+            continue
         if kind == "punct" and t not in _KEEP_PUNCT:
             # Only these marks matter to the rules; the rest just separate names.
             prev_punct = t in _SENT_END
@@ -266,7 +270,7 @@ def _clean_name(s: str) -> str:
 
 
 # --------------------------------------------------------------------------- runs
-def _runs(toks: list[_Tok]) -> list[list[_Tok]]:
+def _runs(toks: list[_Tok], first_names: frozenset[str] = frozenset()) -> list[list[_Tok]]:
     """Maximal runs of capitalised words, with name particles and "X of Y" organisations kept whole."""
     runs: list[list[_Tok]] = []
     cur: list[_Tok] = []
@@ -277,7 +281,7 @@ def _runs(toks: list[_Tok]) -> list[list[_Tok]]:
         if cur and t.seq != cur[-1].seq + 1:
             runs.append(cur)
             cur = []
-        if t.cap and t.low not in CALENDAR:
+        if t.cap and (t.low not in CALENDAR or cur and cur[-1].low in first_names and t.seq == cur[-1].seq + 1):
             cur.append(t)
             i += 1
             if t.poss and not (
@@ -492,8 +496,12 @@ def _resolve(doc: _Doc, seq: list[_Tok], toks: list[_Tok]) -> None:
                 kr = _known(doc, rest)
                 if kr is not None and len(rest) == len(seq) - i - 1 and kr[0] != "person" and kr[2] != "city":
                     _emit(doc, rest, kr[0], kr[1])
-                elif not any(r.low in COMMON_WORDS or r.low in EVENT_SUFFIXES for r in rest):
-                    _emit(doc, rest, "person")
+                elif not (
+                    rest[0].low in COMMON_WORDS
+                    or rest[-1].low in EVENT_SUFFIXES
+                    or rest[0].low not in doc.gaz.first_names and any(r.low in COMMON_WORDS for r in rest)
+                ):
+                    _emit(doc, rest, "person")  # "Theresa May" survives; "Major League Baseball" does not
             return
     # Leading known place or organisation glued to a name: "US Ambassador", "Bayern Munich" stays whole.
     if len(seq) >= 2:
@@ -1013,7 +1021,7 @@ def _extract(text: str) -> list[Entity]:
         if _line_is_caps(toks, lower_count.get(toks[0].line, 0)):
             caps_lines.append(toks)
             continue
-        for run in _runs(toks):
+        for run in _runs(toks, doc.gaz.first_names):
             _resolve(doc, run, all_toks)
     spans = _type_spans(doc)
     # Headlines and datelines are read last, against what the body established.
