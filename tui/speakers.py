@@ -321,8 +321,10 @@ class SpeakerResolver:
     def __init__(self, text: str, entities: Sequence[Entity] | None,
                  spans: list[tuple[int, int]], limit: int | None = None) -> None:
         self.text = text
-        # whole-text scans (names, verbs, sentence ends) stop here
+        # whole-text scans (names, verbs, sentence ends) stop here; verbs and sentence
+        # ends are never needed further than a few paragraphs before the first quote
         self.limit = len(text) if limit is None else min(limit, len(text))
+        self.scan_lo = max(0, spans[0][0] - 3000) if spans else 0
         self.spans = spans  # (opening mark, after closing mark) per quote
         self.memo: dict[int, Attribution] = {}
         self.direct: dict[int, Attribution] = {}
@@ -408,7 +410,7 @@ class SpeakerResolver:
         if self._ends is None:
             out = []
             text = self.text
-            for m in _SENT_END_CANDIDATE.finditer(text, 0, min(len(text), self.limit + 3)):
+            for m in _SENT_END_CANDIDATE.finditer(text, self.scan_lo, min(len(text), self.limit + 3)):
                 if m.group() == ".":
                     chunk = text[max(0, m.start() - 20):m.start()]
                     word = chunk.rsplit(None, 1)[-1].lstrip("\"'“‘(") if chunk and not chunk[-1].isspace() else ""
@@ -429,7 +431,7 @@ class SpeakerResolver:
     def _verbs_in(self, lo: int, hi: int) -> list[_Hit]:
         """Speech verbs in text[lo:hi], from one pass over the whole text."""
         if self._verb_hits is None:
-            self._verb_hits = _verbs(self.text, 0, self.limit)
+            self._verb_hits = _verbs(self.text, self.scan_lo, self.limit)
             self._verb_starts = [v.start for v in self._verb_hits]
         a = bisect_left(self._verb_starts, lo)
         b = bisect_left(self._verb_starts, hi)
