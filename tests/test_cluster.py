@@ -219,3 +219,25 @@ def test_incremental_placement_agrees_with_batch_clustering():
         truth.setdefault(a.story, set()).add(a.key)
     assert incremental == batch
     assert batch == {frozenset(s) for s in truth.values()}
+
+
+def test_samples_group_into_their_stories_with_the_wire_original_as_canonical():
+    samples = REPO / "samples"
+    spec_path = samples / "stories.yaml"
+    if not spec_path.is_file():
+        pytest.skip("samples are not present")
+    import yaml
+
+    from tui.textio import decode_bytes
+
+    spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+    items = [
+        (p.name, parse_page(decode_bytes(p.read_bytes()), name=p.name).body)
+        for p in sorted(samples.iterdir())
+        if p.suffix in (".txt", ".md")
+    ]
+    bodies = dict(items)
+    groups = cluster(items)
+    assert sorted(map(sorted, groups)) == sorted(sorted(s["files"]) for s in spec["stories"])
+    for story in spec["stories"]:
+        assert canonical([(f, bodies[f]) for f in story["files"]]) == story["canonical"]

@@ -187,3 +187,31 @@ def test_markdown_dump():
 )
 def test_parse_date(text, iso):
     assert parse_date(text) == iso
+
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+
+
+def test_sample_outlets_furniture_is_not_body():
+    """Every outlet's furniture listed in samples/stories.yaml stays out of the body."""
+    spec_path = SAMPLES / "stories.yaml"
+    if not spec_path.is_file():
+        pytest.skip("samples are not present")
+    from tui.textio import decode_bytes
+
+    spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+    pages = {
+        p.name: parse_page(decode_bytes(p.read_bytes()), name=p.name)
+        for p in sorted(SAMPLES.iterdir())
+        if p.suffix in (".txt", ".md")
+    }
+    for outlet in spec["outlets"].values():
+        for page in pages.values():
+            for furniture in outlet.get("not_body", []):
+                assert furniture not in page.body
+            for caption in outlet.get("captions", []):
+                assert caption not in page.body
+    for story in spec["stories"]:
+        assert pages[story["canonical"]].title == story["title"]
+    assert pages["eastgateherald-bellhaven-measles.txt"].published == "2025-03-27"
+    assert pages["valleycourier-marrow-aquifer.md"].source == "Valley Courier"

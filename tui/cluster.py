@@ -527,14 +527,21 @@ def _code_point(i: int, token: str) -> str:
 def canonical(items: Sequence[tuple[K, str]]) -> K:
     """The most complete clean version of a story.
 
-    Most story tokens first (outlet additions such as datelines and "UPDATE:"
-    paragraphs do not count), then the shortest raw body (least left-over
-    chrome), then input order.
+    Most story tokens first -- sentences only: outlet additions (dateline,
+    "UPDATE:" paragraphs) and sub-heads do not count -- then the fewest
+    inserted sub-heads (the wire original has its own, reprints add some), then
+    the longest body, then input order.
     """
     if len(items) == 1:
         return items[0][0]
-    best = min(
-        range(len(items)),
-        key=lambda i: (-_n_tokens(normalize(items[i][1])), len(items[i][1]), i),
-    )
+    best = min(range(len(items)), key=lambda i: (*_completeness(items[i][1]), i))
     return items[best][0]
+
+
+def _completeness(body: str) -> tuple[int, int, int]:
+    paras = body.split("\n\n")
+    sentences = [p for p in paras if len(p) >= 80 or p.rstrip().endswith(_SENTENCE_END)]
+    return -_n_tokens(normalize("\n\n".join(sentences))), len(paras) - len(sentences), -len(body)
+
+
+_SENTENCE_END = tuple(".!?\"'\u201d\u2019)")

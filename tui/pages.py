@@ -54,6 +54,8 @@ _YEAR_RE = r"(?P<year>(?:19|20)\d\d)"
 _TIME_RE = r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d\d(?::\d\d)?\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?"
 _DATE_FORMS = [
     re.compile(r"(?P<year>(?:19|20)\d\d)[-/.](?P<mon>\d{1,2})[-/.](?P<day>\d{1,2})(?:[T ]\d\d:\d\d\S*)?", re.I),
+    # 27/03/2025: day first unless that cannot be (03/27/2025).
+    re.compile(r"(?<![\d/])(?P<day>\d{1,2})/(?P<mon>\d{1,2})/(?P<year>(?:19|20)\d\d)" + _TIME_RE, re.I),
     re.compile(_WEEKDAY_RE + _MONTH_RE + r"\s+" + _DAY_RE + r",?\s+" + _YEAR_RE + _TIME_RE, re.I),
     re.compile(_WEEKDAY_RE + _DAY_RE + r"\s+(?:of\s+)?" + _MONTH_RE + r",?\s+" + _YEAR_RE + _TIME_RE, re.I),
 ]
@@ -68,6 +70,8 @@ def parse_date(text: str) -> str | None:
         mon = m.group("mon")
         month = int(mon) if mon.isdigit() else _MONTHS[mon.lower().rstrip(".")]
         day, year = int(m.group("day")), int(m.group("year"))
+        if month > 12 >= day and "/" in m.group(0):
+            day, month = month, day
         if 1 <= month <= 12 and 1 <= day <= 31:
             return f"{year:04d}-{month:02d}-{day:02d}"
     return None
@@ -100,7 +104,9 @@ _CHROME = re.compile(
       | (?:skip|jump)\ to\ (?:content|main).*
       | comments?\s*\(\d+\)|\d+\ comments?
       | (?:leave|post|add)\ a\ comment.*
-      | (?:subscribe|sign\ up)\ (?:to|for)\ our\ newsletter.*
+      | (?:subscribe|sign\ up)\ (?:to|for)\ .{0,60}(?:newsletter|briefing|alerts?|digest|updates).*
+      | comments\ (?:are|have\ been)\ (?:closed|disabled).*
+      | \((?:additional\ )?(?:reporting|writing|editing|compiled|produced)\ by\b.*\)
       | (?:last\ )?updated\s*:?.*\d.*
       | publish(?:ed)?(?:\ date|\ on)?\s*:.*
       | -{3,}|\*{3,}|_{3,}
@@ -109,7 +115,10 @@ _CHROME = re.compile(
 )
 _SOURCE_LABEL = re.compile(r"^source\s*:\s*(?P<src>[^|]+?)\s*(?:\|\s*(?P<rest>.*))?$", re.I)
 _PUBLISHED_LABEL = re.compile(r"^(?:publish(?:ed)?(?:\s+date|\s+on)?|date(?:line)?|posted(?:\s+on)?)\s*:\s*(?P<d>.+)$", re.I)
-_STAFF_BYLINE = re.compile(r"^by\s+(?:the\s+)?(?P<src>.+?)\s+(?:staff|newsroom|desk|team|wire)$", re.I)
+_STAFF_BYLINE = re.compile(r"^by\s+(?:the\s+)?(?P<src>[^,]+?)\s+(?:staff|newsroom|desk|team|wire)$", re.I)
+_OUTLET = re.compile(r"^(?:The\s+)?[A-Z][\w&'.-]*(?:\s+[A-Z][\w&'.-]*){0,4}$")
+_DATELINE_AGENCY = re.compile(r"^[A-Z][A-Za-z .,'-]{1,60}?\((?P<src>[A-Za-z][\w .&'-]{0,40})\)\s*(?:--|[-–—:])\s")
+_RULE = re.compile(r"^(?:-{3,}|\*{3,}|_{3,})$")
 _BYLINE = re.compile(r"^(?:by|written by|reporting by)\s+\S.{0,80}$", re.I)
 _CREDIT = re.compile(r"^\((?P<src>[A-Za-z][\w&'-]*(?: [\w&'-]+){0,3})\)$")
 _RELATED = re.compile(
@@ -119,7 +128,8 @@ _RELATED = re.compile(
     re.I | re.X,
 )
 _CAPTION = re.compile(
-    r"^(?:FILE\s*[-–—]+\s|FILE PHOTO\s*[-–—:]|(?:photo|image|picture|caption|pictured|above|top)\s*(?:\([^)]*\))?\s*:\s)",
+    r"^(?:FILE\s*[-–—]+\s|FILE PHOTO\s*[-–—:]"
+    r"|(?i:photo|image|picture|caption|pictured|above|top)\s*(?:\([^)]*\))?\s*:\s)",
 )
 _PHOTO_CREDIT = re.compile(r"\((?:AP|Reuters|AFP|Getty)?\s*(?:Photo|Images?)\b[^)]*\)\s*$", re.I)
 _MD_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\([^)]*\)")
@@ -225,31 +235,38 @@ def parse_page(text: str, *, name: str | None = None) -> Page:
     """Separate a saved page into title, source, date, body and captions."""
     meta = _Meta()
     paras: list[str] = []
+    emphasised: list[bool] = []  # parallel to paras: the whole paragraph was in *italics*
     captions: list[str] = []
     in_header = True  # before the first real body paragraph
-    related_at: int | None = None
+    tail_at: int | None = None  # a "Related:" heading or a rule: the page's footer may follow
     for block in _split_blocks(text):
-        # Headings and images never join their neighbours, whatever the wrap.
         lines: list[str] = []
         for raw in block:
             if "](" in raw and "![" not in raw:
                 raw = _MD_LINK.sub(r"\g<text>", raw)  # wrap width is that of the visible text
-            if "![" not in raw:
-                lines.append(raw)
+            if "![" in raw:
+                for m in _MD_IMAGE.finditer(raw):
+                    if m.group("alt").strip():
+                        captions.append(m.group("alt").strip())
+                raw = _MD_IMAGE.sub("", raw).strip()
+            if not raw:
                 continue
-            for m in _MD_IMAGE.finditer(raw):
-                if m.group("alt").strip():
-                    captions.append(m.group("alt").strip())
-            raw = _MD_IMAGE.sub("", raw).strip()
-            if raw:
-                lines.append(raw)
+            # A line that is chrome or metadata by itself never joins its neighbours.
+            if len(raw) < 160:
+                plain = _plain(raw)
+                if _RULE.match(plain):
+                    tail_at = len(paras) if tail_at is None and paras else tail_at
+                    continue
+                if _classify(plain, meta, in_header) or (in_header and _header_chrome(plain, meta, len(block))):
+                    continue
+            lines.append(raw)
         if not lines:
             continue
         if meta.title is None and len(lines) > 1 and all(len(ln) < 160 for ln in lines) and in_header:
             # A headline with its deck on the next line ("Title; \nSubtitle").
-            candidate = [ln for ln in lines if not _classify(ln, meta, in_header)]
-            if candidate and len(candidate) <= 3 and not any(_ends_sentence(c) and len(c) > 120 for c in candidate):
-                meta.title = " ".join(_plain(c).rstrip() for c in candidate)
+            words = sum(len(_WORD.findall(c)) for c in lines)
+            if len(lines) <= 3 and words <= 25 and not any(_ends_sentence(c) and len(c) > 120 for c in lines):
+                meta.title = " ".join(_plain(c).rstrip() for c in lines)
                 continue
         is_heading_block = len(lines) == 1 and bool(_MD_HEADING.match(lines[0]))
         for para in _unwrap(lines) if not is_heading_block else lines:
@@ -264,26 +281,46 @@ def parse_page(text: str, *, name: str | None = None) -> Page:
                 meta.title = plain
                 continue
             if _RELATED.match(plain) and paras:
-                related_at = len(paras) if related_at is None else related_at
+                tail_at = len(paras) if tail_at is None else tail_at
                 continue
             if in_header and (_BYLINE.match(plain) and len(_WORD.findall(plain)) <= 8):
                 continue
             paras.append(plain)
+            emphasised.append(len(para) > 2 and para[0] in "*_" and para.rstrip()[-1] == para[0])
             if len(plain) > 80 and not heading:
                 in_header = False
-    if related_at is not None:
-        paras = paras[:related_at]
-    paras = paras[: _trailing_sidebar(paras)]
-    # A "(VOA)"-style credit is a source only when nothing labelled one.
+    if tail_at is not None and all(len(p) < 300 for p in paras[tail_at:][:12]):
+        del paras[tail_at:], emphasised[tail_at:]
+    end = _trailing_sidebar(paras)
+    # Trailing italic one-liners are the outlet's credits ("*Distributed by ...*").
+    while end and emphasised[end - 1] and len(paras[end - 1]) < 250:
+        end -= 1
+    # A "(VOA)"-style credit or a masthead is a source only when nothing labelled
+    # one; the agency in a dateline ("HARBOUR CITY (Northwind Wire) - ") last.
     source = meta.source or meta.credit
+    if source is None and paras:
+        m = _DATELINE_AGENCY.match(paras[0])
+        source = m.group("src").strip() if m else None
     published = meta.label_date or meta.published
     return Page(
         title=meta.title,
-        body="\n\n".join(paras),
+        body="\n\n".join(paras[:end]),
         source=source,
         published=published,
         captions=captions,
     )
+
+
+def _header_chrome(line: str, meta: _Meta, block_lines: int) -> bool:
+    """Above the headline: the masthead ("EASTGATE HERALD") and, next to it, a
+    section label ("Health"). A short line alone stays a headline candidate."""
+    if meta.title is not None or block_lines < 2:
+        return False
+    words = _WORD.findall(line)
+    if len(words) <= 4 and line.isupper() and not any(ch in line for ch in ".:!?"):
+        meta.credit = meta.credit or line.title()
+        return True
+    return len(words) <= 2 and not _ends_sentence(line)
 
 
 def _is_copyright(line: str) -> bool:
@@ -297,7 +334,11 @@ def _classify(line: str, meta: _Meta, in_header: bool) -> bool:
         # "Published: ... | Source: ... | By ...": metadata only if every part is.
         parts = [p.strip() for p in line.split(" | ")]
         probe = _Meta(title=meta.title)
-        if all(_classify(p, probe, in_header) or _BYLINE.match(p) for p in parts):
+        unknown = [p for p in parts if not (_classify(p, probe, in_header) or _BYLINE.match(p))]
+        if len(unknown) == 1 and len(unknown) < len(parts) and _OUTLET.match(unknown[0]):
+            probe.source = probe.source or unknown[0]  # "By X | Valley Courier | 2025-03-03"
+            unknown = []
+        if not unknown:
             meta.source = meta.source or probe.source
             meta.label_date = meta.label_date or probe.label_date
             meta.published = meta.published or probe.published
