@@ -58,6 +58,11 @@ def test_single_quotes_inside_double_belong_to_the_outer_quote() -> None:
     assert q.text == "They called it ‘a disaster’ and left,"
 
 
+def test_british_single_quotes_with_a_plural_possessive_inside() -> None:
+    text = "‘We don’t know yet,’ said Mr Smith, the council leader. ‘It’s the voters’ choice in the end.’"
+    assert said(text) == [("We don’t know yet,", "Smith"), ("It’s the voters’ choice in the end.", "Smith")]
+
+
 def test_apostrophes_are_not_quote_marks() -> None:
     text = "The '90s were Russia's rock 'n' roll years, don't you think? The ’80s weren’t."
     assert quotes(text) == []

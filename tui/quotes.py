@@ -155,6 +155,8 @@ def _pair(text: str, lo: int, hi: int, carried: bool) -> tuple[list[Span], bool]
                 continue  # a quotation inside a quotation belongs to the outer one
             if mk.direction == "open":
                 single_open = mk
+            elif single_open is not None and text[mk.pos - 1] in "sS" and _single_closes_later(marks, k):
+                continue  # 'the voters’ choice': a plural possessive inside a single-quoted quote
             elif single_open is not None:
                 a = single_open.pos + single_open.length
                 if mk.pos > a:
@@ -190,6 +192,14 @@ def _pair(text: str, lo: int, hi: int, carried: bool) -> tuple[list[Span], bool]
     if still_open and outer is not None:
         spans.append(Span(outer.pos + outer.length, hi, outer.pos, hi, True, False, False))
     return spans, still_open
+
+
+def _single_closes_later(marks: list[_Mark], k: int) -> bool:
+    """Another single closing mark follows before any single opening one."""
+    for mk in marks[k + 1:]:
+        if mk.family == "S":
+            return mk.direction == "close"
+    return False
 
 
 def _straight(glyph: str) -> bool:

@@ -476,8 +476,8 @@ class SpeakerResolver:
             a = self.memo[k]
             if k in self.dropped or a.start is None or a.start >= pos or not a.name:
                 continue
-            if a.name[:1].isupper():
-                best_pos, best = a.start, a.name
+            if a.name[:1].isupper() and a.name.split()[0].lower() not in _NOT_NAME:
+                best_pos, best = a.start, a.name  # a proper name, not 'The minister'
                 break
         lo = max(0, pos - 1500, best_pos)
         if self._resolving:
@@ -488,7 +488,8 @@ class SpeakerResolver:
                 if self._inside_quote(v.start):
                     continue
                 got = self._subject_before(self._sentence_start(self._paragraph(v.start)[0], v.start), v.start)
-                if got and not got.pronoun and got.name and got.name[:1].isupper() and got.start is not None:
+                if (got and not got.pronoun and got.name and got.name[:1].isupper() and got.start is not None
+                        and got.name.split()[0].lower() not in _NOT_NAME):
                     if got.start > best_pos:
                         return got.name
                     break
