@@ -40,6 +40,7 @@ COMMON_WORDS: Final[frozenset[str]] = frozenset(
     republic universities first batting innings overs wickets pitching goals played won drawn lost
     percent inning innings pct gb home away visitors hosts golf baseball basketball soccer football
     cricket tennis rugby hockey boxing athletics cycling squash racing league rbi era scoreboard
+    date publish published posted taken minutes min comments comment font size newsletter
     """.split()
 )
 
