@@ -234,7 +234,7 @@ def test_samples_group_into_their_stories_with_the_wire_original_as_canonical():
     items = [
         (p.name, parse_page(decode_bytes(p.read_bytes()), name=p.name).body)
         for p in sorted(samples.iterdir())
-        if p.suffix in (".txt", ".md")
+        if p.suffix in (".txt", ".md") and p.name != "README.md"
     ]
     bodies = dict(items)
     groups = cluster(items)

@@ -203,7 +203,7 @@ def test_sample_outlets_furniture_is_not_body():
     pages = {
         p.name: parse_page(decode_bytes(p.read_bytes()), name=p.name)
         for p in sorted(SAMPLES.iterdir())
-        if p.suffix in (".txt", ".md")
+        if p.suffix in (".txt", ".md") and p.name != "README.md"
     }
     for outlet in spec["outlets"].values():
         for page in pages.values():
