@@ -90,6 +90,30 @@ class StoryList(ScrollView, can_focus=True):
         self._ids: list[int] = []
         self._rows: OrderedDict[int, StoryRow] = OrderedDict()
         self.empty_text = "No stories."
+        self._styles: dict[str, Style] | None = None
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles = None
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self._styles = None
+        super()._on_focus(event)
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self._styles = None
+        super()._on_blur(event)
+
+    def _style(self, name: str) -> Style:
+        """Styles resolved once per theme/focus change: looking them up per line is slow."""
+        if self._styles is None:
+            styles = {"base": self.rich_style}
+            for comp in self.COMPONENT_CLASSES:
+                styles[comp] = self.get_component_rich_style(comp)
+            cursor = styles["story-list--cursor"]
+            styles["cursor"] = cursor if self.has_focus else cursor + Style(dim=True)
+            self._styles = styles
+        return self._styles[name]
 
     # -- data ------------------------------------------------------------------
 
@@ -145,7 +169,7 @@ class StoryList(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         index = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._style("base")
         if not self._ids:
             if y == 0:
                 return Strip([Segment(_fit(" " + self.empty_text, width), base)])
@@ -158,10 +182,10 @@ class StoryList(ScrollView, can_focus=True):
         return self._render_row(row, width, index == self.cursor)
 
     def _render_row(self, row: StoryRow, width: int, is_cursor: bool) -> Strip:
-        base = self.rich_style
-        text_style = self.get_component_rich_style("story-list--read" if row.read else "story-list--unread")
-        meta_style = self.get_component_rich_style("story-list--meta")
-        star_style = self.get_component_rich_style("story-list--star")
+        base = self._style("base")
+        text_style = self._style("story-list--read" if row.read else "story-list--unread")
+        meta_style = self._style("story-list--meta")
+        star_style = self._style("story-list--star")
         mark = " " if row.read else "●"
         star = "★" if row.starred else " "
         date = _short_date(row.published, wide=width >= 70)
@@ -184,10 +208,7 @@ class StoryList(ScrollView, can_focus=True):
         ]
         strip = Strip(segs).crop_extend(0, width, base)
         if is_cursor:
-            cursor_style = self.get_component_rich_style("story-list--cursor")
-            if not self.has_focus:
-                cursor_style = cursor_style + Style(dim=True)
-            strip = strip.apply_style(cursor_style)
+            strip = strip.apply_style(self._style("cursor"))
         return strip
 
     def on_resize(self, event: events.Resize) -> None:
@@ -200,18 +221,23 @@ class StoryList(ScrollView, can_focus=True):
         if n and not 0 <= new < n:
             self.cursor = max(0, min(new, n - 1))
             return
-        self.refresh()
-        if n:
-            self.scroll_to_region_for_cursor()
+        if not (n and self.scroll_to_region_for_cursor()):
+            # No scroll: only the two rows whose highlight changed are painted again.
+            for index in {old, new}:
+                self.refresh_line(index)
         self.post_message(self.Highlighted(self.current))
 
-    def scroll_to_region_for_cursor(self) -> None:
+    def scroll_to_region_for_cursor(self) -> bool:
+        """Scroll so the cursor is visible; True when that scrolled."""
         height = self.scrollable_content_region.height or self.size.height or 1
         top = int(self.scroll_offset.y)
         if self.cursor < top:
             self.scroll_to(y=self.cursor, animate=False)
-        elif self.cursor >= top + height:
+            return True
+        if self.cursor >= top + height:
             self.scroll_to(y=self.cursor - height + 1, animate=False)
+            return True
+        return False
 
     def action_cursor_down(self) -> None:
         if self.cursor < len(self._ids) - 1:
