@@ -246,3 +246,11 @@ def test_web_addresses_and_month_names_are_not_entities() -> None:
     assert ents["Theresa May"].type == "person"
     surfaces = {m.text for e in extract_entities(text) for m in e.mentions}
     assert not surfaces & {"May", "US", "China", "Beijing"}
+
+
+def test_well_known_person_named_by_surname_only_gets_the_full_name() -> None:
+    # A reader filing articles by person expects "Putin" alone under "Vladimir Putin".
+    assert _entity_of("Putin told reporters on Friday that talks were over.", "Putin").name == "Vladimir Putin"
+    # ...unless the article itself names someone else with that surname.
+    ent = _entity_of("Melania Trump said on Monday that Trump was tired.", "Trump")
+    assert ent.name == "Melania Trump"

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from tui.entity_lexicon import (
+    KNOWN_PEOPLE,
     PLACE_PREFIXES,
     CORP_SUFFIXES,
     SOLO_SPORTS,
@@ -713,6 +714,9 @@ def _type_spans(doc: _Doc) -> list[_Span]:
             if len(bt) == len(toks) and bt[-1] == toks[-1] and bigger < name and _close(bigger, name):
                 target = bigger
                 break
+        known = _KNOWN_BY_LAST.get(toks[-1])
+        if target == name and known and known != name and _close(known, name):
+            target = known  # "Luis Inacio Lula da Silva" is filed as "Luiz Inacio Lula da Silva"
         canon_of[name] = target
     for p in persons:
         p.canon = canon_of.get(p.canon, p.canon)
@@ -772,6 +776,9 @@ def _type_spans(doc: _Doc) -> list[_Span]:
             s.type, s.canon = "organization", company_heads[key]
             continue
         cands = by_token.get(key)
+        if not cands and s.ntok == 1 and s.type in (None, "person") and s.text in KNOWN_PEOPLE:
+            s.type, s.canon = "person", KNOWN_PEOPLE[s.text]  # "Putin" alone is still Vladimir Putin
+            continue
         if cands and (s.type is None or s.type == "person" or not s.confident or s.caps or key in last_tokens):
             s.type, s.canon = "person", _nearest(cands, s.start)
             if s.canon == "":
@@ -924,6 +931,7 @@ def _guess_lone(doc: _Doc, group: list[_Span], coord: dict[int, str], org_vote: 
     return "organization" if s.text.isupper() else None
 
 
+_KNOWN_BY_LAST = {full.split()[-1]: full for full in KNOWN_PEOPLE.values()}
 _ROMAN = re.compile(r"^(?:I{1,3}|IV|VI{0,3}|IX|XI{0,3})$")
 _COORD = re.compile(r"\s*(?:,|,?\s*and|,?\s*or)\s*")
 _NEXT_WORD = re.compile(r"[\s,]*([\w']+|\()")

@@ -429,6 +429,23 @@ EVENT_SUFFIXES: Final[frozenset[str]] = frozenset(
     average averages""".split()
 )
 
+# Widely covered people, so that an article naming only "Putin" files him under the same
+# name as one that says "Vladimir Putin".  Used only when the article has no other person
+# the word could belong to.
+KNOWN_PEOPLE: Final[dict[str, str]] = dict(
+    tuple(side.strip() for side in pair.split("="))  # type: ignore[misc]
+    for pair in """Xi=Xi Jinping|Putin=Vladimir Putin|Biden=Joe Biden|Trump=Donald Trump|Obama=Barack Obama
+    |Zelenskyy=Volodymyr Zelenskyy|Zelensky=Volodymyr Zelenskyy|Macron=Emmanuel Macron
+    |Scholz=Olaf Scholz|Merkel=Angela Merkel|Sunak=Rishi Sunak|Starmer=Keir Starmer|Modi=Narendra Modi
+    |Erdogan=Recep Tayyip Erdogan|Netanyahu=Benjamin Netanyahu|Kishida=Fumio Kishida
+    |Trudeau=Justin Trudeau|Albanese=Anthony Albanese|Lula=Luiz Inacio Lula da Silva
+    |Bolsonaro=Jair Bolsonaro|Milei=Javier Milei|Sheinbaum=Claudia Sheinbaum|Ramaphosa=Cyril Ramaphosa
+    |Khamenei=Ali Khamenei|Lavrov=Sergey Lavrov|Blinken=Antony Blinken|Guterres=Antonio Guterres
+    |Stoltenberg=Jens Stoltenberg|Meloni=Giorgia Meloni|Orban=Viktor Orban|Lukashenko=Alexander Lukashenko
+    |Maduro=Nicolas Maduro|Kagame=Paul Kagame|Yeltsin=Boris Yeltsin|Gorbachev=Mikhail Gorbachev
+    |Netanyahu=Benjamin Netanyahu|Musk=Elon Musk|Zuckerberg=Mark Zuckerberg|Bezos=Jeff Bezos""".split("|")
+)
+
 # Generic capitalised words that commonly lead a run but are not entities on their own.
 NOT_ENTITY: Final[frozenset[str]] = frozenset(
     """dow god internet web tv am pm a.m. p.m. gmt est edt bst cet utc ok okay no yes mp mps ceo cfo""".split()
