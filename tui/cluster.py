@@ -8,8 +8,8 @@ story, in near-linear time:
 
 1. ``fingerprint``: the body is normalised (case, typography, whitespace; the
    leading dateline and "UPDATE:" additions dropped, since outlets add those)
-   into a token text. Its *keys* are stable 64-bit BLAKE2b hashes of its
-   sentences (five tokens or more). Reprints share most sentences verbatim; a
+   into a token text. Its *keys* are stable 63-bit hashes (CRC-32 and
+   Adler-32) of its sentences (five tokens or more). Reprints share most sentences verbatim; a
    story that borrows one background paragraph shares a few.
 2. Candidates: articles sharing enough keys (``min_key_overlap``). Keys
    found in ``boilerplate_stories`` or more stories are boilerplate (an
@@ -29,7 +29,7 @@ Incremental placement (the store), so that it decides like ``cluster``:
 
 * per article keep ``fp.to_bytes()`` and one row per key in ``fp.keys``, with
   the article's story: ``fp_key(key INTEGER, article_id INTEGER, story_id
-  INTEGER)``, indexed on ``(key, story_id)`` (keys are signed 64-bit ints);
+  INTEGER)``, indexed on ``(key, story_id)`` (keys are non-negative 63-bit ints);
 * to place a new article: ``fp = fingerprint(parse_page(text).body, settings)``
   then ``place(fp, story_counts, fetch, settings)``, where
   ``story_counts(keys)`` gives each key's number of distinct stories, e.g.
@@ -49,7 +49,6 @@ Incremental placement (the store), so that it decides like ``cluster``:
 
 from __future__ import annotations
 
-import hashlib
 import re
 import struct
 import zlib
@@ -99,10 +98,8 @@ class ClusterSettings:
 # ------------------------------------------------------------ normalisation
 
 # Outlet additions, not story text: from the marker to the end of its paragraph.
-_UPDATE = re.compile(
-    r"(?:^|(?<=[.!?\"'\u201d\u2019)] ))(?:UPDATE[D]?|Update[d]?)\b[^:\n]{0,40}:[^\n]*",
-    re.M,
-)
+_UPDATE = re.compile(r"(?:UPDATE[D]?|Update[d]?)\b[^:\n]{0,40}:")
+_AFTER_SENTENCE = tuple(".!?\"'\u201d\u2019)")
 # A leading dateline, possibly doubled: "NEW YORK (AP) -- ", "WASHINGTON DC: ",
 # "CAMBRIDGE, Mass., Dec. 11 (UPI) -- ". The story's words start after it.
 _DATELINE = re.compile(
@@ -141,7 +138,7 @@ def normalize(body: str) -> str:
     marks, dashes, case, wrapping or paragraphing.
     """
     if "pdate" in body or "PDATE" in body:
-        body = _UPDATE.sub("", body)
+        body = _drop_updates(body)
     m = _DATELINE.match(body)
     if m:
         body = body[m.end() :]
@@ -155,16 +152,43 @@ def _n_tokens(text: str) -> int:
     return text.count(" ") + 1 if text else 0
 
 
+def _drop_updates(body: str) -> str:
+    """Remove "UPDATE:" additions: from the marker (at a paragraph start or
+    after a sentence) to the end of its paragraph."""
+    out, pos = [], 0
+    for m in _UPDATE.finditer(body):
+        start = m.start()
+        if start < pos:
+            continue
+        before = body[:start].rstrip(" ")
+        if before and not before.endswith("\n") and not before.endswith(_AFTER_SENTENCE):
+            continue  # "the update: ..." inside a sentence is the story's
+        end = body.find("\n", m.end())
+        end = len(body) if end < 0 else end
+        out.append(body[pos:start])
+        pos = end
+    out.append(body[pos:])
+    return "".join(out)
+
+
 def _key(sentence: str) -> int:
-    """Stable signed 64-bit hash (fits an SQLite INTEGER); never ``hash()``."""
-    return int.from_bytes(hashlib.blake2b(sentence.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
+    """Stable 63-bit hash (fits an SQLite INTEGER); never ``hash()``."""
+    return _keys_of([sentence])[0]
+
+
+def _keys_of(sentences: list[str]) -> list[int]:
+    # CRC-32 and Adler-32 of the UTF-8 bytes side by side: stable everywhere,
+    # computed in C over the whole list (a key clash only adds a candidate,
+    # which verification then rejects).
+    data = [s.encode("utf-8") for s in sentences]
+    return [(a & 0x7FFFFFFF) << 32 | c for a, c in zip(map(zlib.adler32, data), map(zlib.crc32, data))]
 
 
 def _keys(text: str, min_tokens: int) -> tuple[int, ...]:
     # Splitting on ". " alone is enough: boundaries only need to fall in the same
     # places in every copy, and normalisation makes the copies' text identical.
     m = min_tokens - 1
-    keys = set(map(_key, [s for s in text.split(". ") if s.count(" ") >= m]))
+    keys = set(_keys_of([s for s in text.split(". ") if s.count(" ") >= m]))
     if not keys and text:
         keys.add(_key(text))  # a very short text: only its exact copies find it
     return tuple(sorted(keys))
@@ -221,7 +245,8 @@ def strip_boilerplate(text: str, boilerplate: Container[int], settings: ClusterS
     if not boilerplate:
         return text
     m = settings.min_sentence_tokens - 1
-    kept = [s for s in text.split(". ") if s.count(" ") < m or _key(s) not in boilerplate]
+    sents = text.split(". ")
+    kept = [s for s, k in zip(sents, _keys_of(sents)) if k not in boilerplate or s.count(" ") < m]
     return ". ".join(kept)
 
 
@@ -432,14 +457,15 @@ def cluster(items: Sequence[tuple[K, str]], settings: ClusterSettings = ClusterS
     for key, p in multi.items():
         (usable if len(p) <= settings.max_key_df else frequent)[key] = p
     del multi
-    # Only articles that share a key can ever be compared: encode those.
+    # Encoded on first comparison; most articles in a news stream never are.
     encoded: list[str] = [""] * n
-    for index in (usable, frequent):
-        for p in index.values():
-            for d in p:
-                if not encoded[d]:
-                    encoded[d] = encode(texts[d])
-    del texts
+
+    def enc(i: int) -> str:
+        e = encoded[i]
+        if not e:
+            e = encoded[i] = encode(texts[i])
+            texts[i] = ""
+        return e
 
     checked: set[tuple[int, int]] = set()
 
@@ -472,7 +498,7 @@ def cluster(items: Sequence[tuple[K, str]], settings: ClusterSettings = ClusterS
 
     for i in range(n):
         if doc_keys[i]:
-            place(i, usable, True, _NONE, encoded.__getitem__)
+            place(i, usable, True, _NONE, enc)
 
     # Pass 2: boilerplate is what many stories share.
     floor = settings.boilerplate_stories
@@ -499,7 +525,7 @@ def cluster(items: Sequence[tuple[K, str]], settings: ClusterSettings = ClusterS
 
     def stripped(i: int) -> str:
         if not any(k in boiler for k in doc_keys[i]):
-            return encoded[i]
+            return enc(i)
         e = clean.get(i)
         if e is None:
             e = clean[i] = encode(strip_boilerplate(normalize(items[i][1]), boiler, settings))
