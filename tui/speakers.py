@@ -38,7 +38,7 @@ _VERBS = (
     "stressed|stressing|testify|testified|cry|cries|cried|read|reads|put|puts|chant|chants|chanted|"
     "chanting|post|posts|posted|pledge|pledges|pledged|accuse|accuses|accused|accusing|praise|"
     "praises|praised|blast|blasts|blasted|criticize|criticizes|criticized|slam|slams|slammed|"
-    "deride|derided|dismiss|dismisses|dismissed|label|labels|labeled|labelled|brand|brands|branded|"
+    "deride|derided|dismiss|dismisses|dismissed|label|labels|labeled|labelled|labeling|brand|brands|branded|"
     "refer|refers|referred|promote|promoted|deny|denies|denied|believe|believes|believed|think|"
     "thinks|thought|feel|feels|felt|want|wants|wanted|hope|hopes|hoped|vowed|predicted|confirm|"
     "confirms|confirmed|speak|speaks|spoke|explains|cite|cites|cited|quote|quotes|quoted|insisted|"
@@ -209,6 +209,7 @@ _MODIFIED_NAME = re.compile(
     r"(?P<np>" + _NAME + r")(?=\s*(?:\([^()]{1,40}\))?\s*(?:[,.;:!?]|$))"
 )
 _SUBJECT_VERB = re.compile(r"(?:\s*\([^()]{1,40}\))?\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|s)\b")
+_RELATIVE_AT_END = re.compile(r",\s+(?:who|which)\b[^,“”\"]{1,140},\s*$")
 _PASSIVE = re.compile(r"\b(?:was|were|is|are|been|being)\s+$")
 _BY_AGENT = re.compile(r"\s+by\b")
 _PAST_VERB = re.compile(r"[a-z]+ed\b")
@@ -547,6 +548,10 @@ class SpeakerResolver:
         m = _PRONOUN_AT_END.search(head, max(0, len(head) - 24))
         if m:
             return self._make(m.group("np"), lo + m.start("np"), pronoun=True)
+        m = _RELATIVE_AT_END.search(head, max(0, len(head) - 160)) if head.rstrip().endswith(",") else None
+        if m:
+            # 'One Club for Growth ad, which is currently airing, argues': skip the relative clause
+            head = head[:m.start()]
         name_at_end: tuple[str, int] | None = None
         m = _NAME_AT_END.search(head, max(0, len(head) - 140))
         if m and _tokens(m.group("np")):
@@ -665,6 +670,11 @@ class SpeakerResolver:
         for vm in self._verbs_in(off, min(cl_hi, off + 200)):
             if vm.start - off > 160:
                 break
+            if vm.start > off and _INVERTING.fullmatch(vm.word) and self._opens_clause(off, vm.start):
+                # '"drew well" in the 2008 primary, said professor Paul Beck.'
+                got = self._object_after(vm.end, cl_hi)
+                if got:
+                    return got
             got = self._subject_before(off, vm.start)
             if got:
                 return got
@@ -778,8 +788,8 @@ class SpeakerResolver:
         inner_end = self.text[max(open_pos, close_end - 3):close_end + 1]
         # a quote opening its sentence, or one closed on a comma ('"...," the senator
         # says'), is attributed after it
-        if (not before_text.strip() or before_text.rstrip().endswith(("—", "--", "–"))
-                or any(c in inner_end for c in ",?!")):
+        if not before_text.strip() or (
+                any(c in inner_end for c in ",?!") and not before_text.rstrip().endswith(("—", "--", "–"))):
             got = self._after(idx) or self._before(idx)
         else:
             got = self._before(idx) or self._after(idx)
@@ -828,7 +838,7 @@ class SpeakerResolver:
         sent_start = self._sentence_start(lo, open_pos)
         if sent_start > lo and not self.text[sent_start:open_pos].strip():
             prev_start = self._sentence_start(lo, max(lo, sent_start - 2))
-            tail_verbs = [v for v in self._verbs_in(prev_start, sent_start) if sent_start - v.end < 40]
+            tail_verbs = [v for v in self._verbs_in(prev_start, sent_start) if sent_start - v.end < 80]
             if tail_verbs:
                 v = tail_verbs[-1]
                 got = None
