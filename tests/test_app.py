@@ -258,3 +258,49 @@ async def test_R_refreshes_feeds_in_the_background_and_new_stories_appear(tmp_pa
             app._poll_store()
             await settle(pilot)
             assert any("Ferry story" in t for t in titles(app))
+
+
+async def test_quotes_group_by_speaker_and_a_persons_quotes_across_stories(store_path):
+    app = make_app(store_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        lst = app.query_one(StoryList)
+        voa = next(i for i in lst.story_ids if "North Korea" in app.store.story(i).title)
+        lst.move_to(voa)
+        await settle(pilot)
+        quotes = app.query_one(QuotePane)
+        await pilot.press("tab", "tab", "tab")
+        assert app.focused is quotes
+        await pilot.press("p")
+        await settle(pilot)
+        headers = [str(quotes.get_option_at_index(i).prompt) for i in range(quotes.option_count)
+                   if quotes.get_option_at_index(i).disabled]
+        assert "Patricia Kim" in headers and len(headers) == len(set(headers))
+        # From a person in the entity sidebar: all their quotes across stories.
+        entities = app.query_one(EntityPane)
+        index = next(i for i in range(entities.option_count)
+                     if str(entities.get_option_at_index(i).prompt).strip().startswith("Patricia Kim"))
+        entities.focus()
+        entities.highlighted = index
+        await pilot.press("Q")
+        await settle(pilot)
+        prompts = [str(quotes.get_option_at_index(i).prompt) for i in range(quotes.option_count)]
+        assert prompts[0].startswith("All quotes of Patricia Kim")
+        assert any("tricky situation" in p for p in prompts)
+
+
+async def test_stories_imported_while_the_app_is_open_appear_without_restart(store_path, tmp_path):
+    app = make_app(store_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        before = len(app.query_one(StoryList).story_ids)
+        extra = tmp_path / "extra.txt"
+        extra.write_text("Lighthouse keeper retires after forty years\n\n"
+                         "The last keeper of the Gull Point light handed over the keys on Friday, "
+                         "ending four decades of nightly watches over the harbour entrance.\n")
+        with Store(store_path) as other:  # another process's connection, as `newsreader import` would use
+            Importer(other).import_paths([extra])
+        await pilot.pause(2.5)  # the app polls the store every 2 s
+        await settle(pilot)
+        assert len(app.query_one(StoryList).story_ids) == before + 1
+        assert any("Lighthouse keeper" in t for t in titles(app))

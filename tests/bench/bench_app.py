@@ -83,10 +83,11 @@ class Term:
                 out += chunk
                 self.buf += chunk
 
-    def wait_for(self, needle: str, timeout: float = 30.0) -> float | None:
+    def wait_for(self, needle: str, timeout: float = 30.0, *, regex: bool = False) -> float | None:
         """Seconds until ``needle`` shows in the (de-escaped) output written since the call."""
         start = time.perf_counter()
         seen = b""
+        pattern = re.compile(needle) if regex else None
         while time.perf_counter() - start < timeout:
             r, _, _ = select.select([self.fd], [], [], 0.05)
             if r:
@@ -95,7 +96,8 @@ class Term:
                 except OSError:
                     return None
                 seen += chunk
-                if needle in clean(seen).replace("\r", "").replace("\n", ""):
+                text = clean(seen).replace("\r", "").replace("\n", "")
+                if (pattern.search(text) if pattern else needle in text):
                     return time.perf_counter() - start
         return None
 
@@ -203,7 +205,7 @@ def ui_run(env: dict[str, str], db: Path) -> dict:
     os.write(term.fd, b"/" + word[:-1].encode())
     term.read_for(0.5)
     os.write(term.fd, word[-1:].encode())
-    d = term.wait_for("stories (Esc clears)", timeout=10)
+    d = term.wait_for(r"search: \w+: [\d,]+ stories", timeout=10, regex=True)
     res["search_ms"] = round(d * 1000, 1) if d else None
     os.write(term.fd, b"\r\x1b")
     term.read_for(0.8)
@@ -213,7 +215,7 @@ def ui_run(env: dict[str, str], db: Path) -> dict:
     os.write(term.fd, b"\x1b[B")
     term.read_for(0.3)
     os.write(term.fd, b"\r")
-    d = term.wait_for("stories (Esc clears)", timeout=10)
+    d = term.wait_for(r"(person|organization|place): [^:]{1,60}: [\d,]+ stories", timeout=10, regex=True)
     res["entity_filter_ms"] = round(d * 1000, 1) if d else None
     term.read_for(0.5)
     res["rss_mb"] = round(term.rss_mb(), 1)

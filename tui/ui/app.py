@@ -138,6 +138,8 @@ class NewsReaderApp(App[None]):
 
     def reload_stories(self) -> None:
         """Reload the list for the current filter, off the UI thread."""
+        if self.filter_label:
+            self._update_filter_bar(None)
         self._load_generation += 1
         self._load_ids(self._filter_query, self._load_generation)
 
@@ -168,14 +170,14 @@ class NewsReaderApp(App[None]):
             self.current_story = None
             self.query_one(ArticleView).show_message("Nothing to show." if not self._importing else "Importing…")
 
-    def _update_filter_bar(self, n: int) -> None:
+    def _update_filter_bar(self, n: int | None) -> None:
+        """The line above the list: the filter in force and how many stories it leaves."""
         bar = self.query_one("#filter-bar", Static)
         if self.filter_label:
-            bar.update(Text(f"{self.filter_label} — {n:,} stories (Esc clears)", style="bold"))
-            bar.display = True
+            count = "searching…" if n is None else f"{n:,} stories · Esc"
+            bar.update(Text(f"{self.filter_label}: {count}", style="bold"))
         else:
             bar.update(Text(f"{n:,} stories", style="dim"))
-            bar.display = True
 
     def _poll_store(self) -> None:
         version = self.store.data_version()
