@@ -692,7 +692,7 @@ def _type_spans(doc: _Doc) -> list[_Span]:
     persons: list[_Span] = [s for s in spans if s.type == "person" and s.ntok >= 2]
     # Merge near-identical full names ("Luis"/"Luiz ... Lula da Silva") and sub-names into the fullest.
     canon_of: dict[str, str] = {}
-    full_names = sorted({p.canon for p in persons}, key=lambda c: (-len(c.split()), -len(c)))
+    full_names = sorted({p.canon for p in persons}, key=lambda c: (-len(c.split()), -len(c), c))
     split = {n: n.split() for n in full_names}
     by_edge: dict[str, list[str]] = {}
     for n in full_names:
@@ -711,7 +711,8 @@ def _type_spans(doc: _Doc) -> list[_Span]:
             if len(bt) > len(toks) and any(bt[k : k + len(toks)] == toks for k in range(len(bt) - len(toks) + 1)):
                 target = bigger
                 break
-            if len(bt) == len(toks) and bt[-1] == toks[-1] and bigger < name and _close(bigger, name):
+            preferred = bigger in _KNOWN_FULL or (name not in _KNOWN_FULL and bigger < name)
+            if len(bt) == len(toks) and bt[-1] == toks[-1] and preferred and _close(bigger, name):
                 target = bigger
                 break
         known = _KNOWN_BY_LAST.get(toks[-1])
@@ -932,6 +933,7 @@ def _guess_lone(doc: _Doc, group: list[_Span], coord: dict[int, str], org_vote: 
 
 
 _KNOWN_BY_LAST = {full.split()[-1]: full for full in KNOWN_PEOPLE.values()}
+_KNOWN_FULL = frozenset(KNOWN_PEOPLE.values())
 _ROMAN = re.compile(r"^(?:I{1,3}|IV|VI{0,3}|IX|XI{0,3})$")
 _COORD = re.compile(r"\s*(?:,|,?\s*and|,?\s*or)\s*")
 _NEXT_WORD = re.compile(r"[\s,]*([\w']+|\()")
