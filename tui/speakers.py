@@ -54,7 +54,7 @@ _NOUNISH = frozenset("states remarks charges quotes posts notes answers counters
                      "brands cries puts reports".split())
 _VERB_SET = frozenset(w for w in _VERBS.split("|") if " " not in w and w not in _NOUNISH)
 _PHRASAL = {"pointed": "out", "points": "out", "point": "out", "went": "on", "goes": "on",
-            "summed": "up", "according": "to"}
+            "summed": "up", "according": "to", "shot": "back", "fired": "back", "hit": "back"}
 _WORD_RE = re.compile(r"[A-Za-z]+")
 
 
@@ -238,7 +238,9 @@ _ADVERBS = re.compile(
     r"publicly|repeatedly|often|frequently|famously|simply|flatly|bluntly|quickly|initially|"
     r"first|further|again|himself|herself|themselves|privately|openly|separately|did|does|do|"
     r"not|never|even|just|only|already|still|has\s+long|long|since|been|is|was|were|are|"
-    r"has\s+been|had\s+been|explicitly|specifically|famously|memorably|infamously|[a-z]+ed\s+and))+\s*$",
+    r"has\s+been|had\s+been|explicitly|specifically|famously|memorably|infamously|[a-z]+ed\s+and|"
+    r"(?:on\s+|last\s+|this\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|month|year)"
+    r"(?:\s+(?:morning|afternoon|evening|night))?|yesterday|today|tonight))+\s*$",
     re.IGNORECASE,
 )
 # last words a run of _ADVERBS can end on (checked before running the regex)
@@ -246,7 +248,8 @@ _ADVERB_ENDINGS = frozenset(
     """also later then once has had have would will could recently previously reportedly publicly repeatedly
     often frequently famously simply flatly bluntly quickly initially first further again himself herself
     themselves privately openly separately did does do not never even just only already still long since
-    been is was were are explicitly specifically memorably infamously and""".split()
+    been is was were are explicitly specifically memorably infamously and monday tuesday wednesday thursday
+    friday saturday sunday week month year morning afternoon evening night yesterday today tonight""".split()
 )
 _APPOSITIVE = re.compile(
     r"(?P<np>" + _NAME + ")" + _PAREN + r",[^“”\"]{2,260}?,\s*$"
