@@ -210,6 +210,9 @@ _MODIFIED_NAME = re.compile(
 )
 _SUBJECT_VERB = re.compile(r"(?:\s*\([^()]{1,40}\))?\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|s)\b")
 _RELATIVE_AT_END = re.compile(r",\s+(?:who|which)\b[^,“”\"]{1,140},\s*$")
+_NOT_MARK_OR_SPACE = re.compile(r"[^\s\"'“”‘’`]")
+# lines longer than this are not prose paragraphs; rules look no further along them
+_MAX_LINE = 8000
 _PASSIVE = re.compile(r"\b(?:was|were|is|are|been|being)\s+$")
 _BY_AGENT = re.compile(r"\s+by\b")
 _PAST_VERB = re.compile(r"[a-z]+ed\b")
@@ -406,9 +409,12 @@ class SpeakerResolver:
 
     # ------------------------------------------------------------------ helpers
     def _paragraph(self, pos: int) -> tuple[int, int]:
-        lo = self.text.rfind("\n", 0, pos) + 1
-        hi = self.text.find("\n", pos)
-        return lo, (len(self.text) if hi < 0 else hi)
+        """The line holding ``pos``; a line longer than prose is cut to a window around it."""
+        floor = max(0, pos - _MAX_LINE)
+        lo = self.text.rfind("\n", floor, pos)
+        lo = floor if lo < 0 else lo + 1
+        hi = self.text.find("\n", pos, pos + _MAX_LINE)
+        return lo, (min(len(self.text), pos + _MAX_LINE) if hi < 0 else hi)
 
     def _all_sentence_ends(self) -> list[int]:
         if self._ends is None:
@@ -852,7 +858,7 @@ class SpeakerResolver:
                 if got is not None:
                     return got
         # a paragraph that is only quotation continues the previous speaker
-        if self.text[lo:open_pos].strip(" \t\"'“”‘’`") == "":
+        if _NOT_MARK_OR_SPACE.search(self.text, lo, open_pos) is None:
             prev_hi = lo - 1
             prev_lo = self.text.rfind("\n", 0, max(prev_hi, 0)) + 1
             while prev_lo > 0 and not self.text[prev_lo:prev_hi].strip():
