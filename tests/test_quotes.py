@@ -164,6 +164,17 @@ def test_entities_resolve_a_surname_the_text_never_spells_out() -> None:
     assert said(text, people) == [("We talked about the troops at length,", "Jake Sullivan")]
 
 
+def test_entity_mentions_decide_between_people_sharing_a_surname() -> None:
+    text = "Bill Clinton stayed home.\n\n“We will win this state,” Mrs. Clinton said."
+    start = text.index("Mrs. Clinton")
+    people = [
+        Entity("Bill Clinton", "person", [Mention("Bill Clinton", 0, 12)]),
+        Entity("Hillary Clinton", "person", [Mention("Mrs. Clinton", start, start + 12)]),
+    ]
+    assert said(text) == [("We will win this state,", "Bill Clinton")]  # the text alone cannot tell
+    assert said(text, people) == [("We will win this state,", "Hillary Clinton")]
+
+
 def test_quote_with_nobody_named_keeps_no_speaker() -> None:
     text = "It rained all week.\n\n“We need law and order in this country, and we need it now.”"
     (q,) = quotes(text)

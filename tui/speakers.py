@@ -348,6 +348,16 @@ class SpeakerResolver:
                 e.name.split()[-1].lower() for e in entities
                 if getattr(e, "type", None) == "person" and isinstance(getattr(e, "name", None), str) and e.name.split()
             )
+        # the entity extractor's canonical name for the mention ending at an offset
+        self.entity_at: dict[int, str] = {}
+        for e in entities or ():
+            try:
+                if e.type in ("person", "organization") and isinstance(e.name, str) and e.name.strip():
+                    for m in e.mentions:
+                        if isinstance(m.end, int):
+                            self.entity_at.setdefault(m.end, e.name)
+            except AttributeError:
+                continue
         self._entities = entities
         self._indexed = False
 
@@ -470,6 +480,8 @@ class SpeakerResolver:
         name = self.canonical(raw)
         if name is None:
             return _NONE
+        if raw[:1].isupper() and end in self.entity_at:
+            name = self.entity_at[end]  # 'Mrs. Clinton' folded into 'Hillary Clinton' by the entity extractor
         if raw[:1].isupper():
             # point at the name itself, not at 'South Korean President' before it
             bare = _strip_titles(raw)
