@@ -303,6 +303,11 @@ _TITLE_BEFORE = re.compile(
     r"wearing|read|reads|reading))[,:]?\s*$",
     re.IGNORECASE,
 )
+_TERM_BEFORE = re.compile(
+    r"\b(?:so-called|so called|known as(?: the| a)?|dubbed(?: it)?|nicknamed|the (?:phrase|term|word|slogan|label|hashtag))"
+    r"[,:]?\s*$",
+    re.IGNORECASE,
+)
 _NICKNAME = re.compile(r"[A-Z][\w.]*\s*$")
 _SMALL_WORDS = frozenset("a an the of and or in on to for at by with from is as".split())
 _LEAD_END = re.compile(r"[.!?][\"”'’]?\s+(?=\S|$)")
@@ -327,8 +332,8 @@ def _keep(text: str, sp: Span, s: int, e: int, plo: int, phi: int, attr: Attribu
     before = text[max(plo, sp.open_pos - 300):sp.open_pos]
     if _title_like(text[s:e], before):
         return False
-    if before.rstrip().endswith(("so-called", "so called")):
-        return False
+    if len(words) <= 5 and _TERM_BEFORE.search(before[-40:]):
+        return False  # 'what has become known as the "Buffett rule"': a name for something
     after = text[sp.close_end:sp.close_end + 3]
     if len(words) <= 2 and _NICKNAME.search(before) and after[:1] == " " and after[1:2].isupper():
         return False  # Marcia "Cia" Price
