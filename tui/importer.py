@@ -20,7 +20,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from tui import cluster as clu
-from tui.analysis import analyze_page
+from tui.analysis import MAX_ENTITIES, MAX_QUOTES, analyze_page
 from tui.pages import parse_page
 from tui.records import Entity, Page, Quote
 from tui.sources import iter_article_paths
@@ -93,25 +93,27 @@ def parse_document(data: bytes, source: str, *, html: bool, max_bytes: int = MAX
     return page
 
 
-def prepare_page(source: str, digest: str, page: Page, settings: clu.ClusterSettings) -> Prepared:
+def prepare_page(source: str, digest: str, page: Page, settings: clu.ClusterSettings,
+                 max_quotes: int = MAX_QUOTES, max_entities: int = MAX_ENTITIES) -> Prepared:
     """Analyse a cleaned page and fingerprint it (pure; safe in a worker process)."""
-    analysis = analyze_page(page)
+    analysis = analyze_page(page, max_quotes=max_quotes, max_entities=max_entities)
     fp = clu.fingerprint(page.body, settings)
     return Prepared(source, digest, page, analysis.quotes, analysis.entities, fp.to_bytes(), tuple(fp.keys))
 
 
 def prepare_bytes(source: str, data: bytes, html: bool, settings: clu.ClusterSettings,
-                  max_bytes: int = MAX_ARTICLE_BYTES) -> Prepared | Skipped:
+                  max_bytes: int = MAX_ARTICLE_BYTES, max_quotes: int = MAX_QUOTES,
+                  max_entities: int = MAX_ENTITIES) -> Prepared | Skipped:
     try:
         page = parse_document(data, source, html=html, max_bytes=max_bytes)
-        return prepare_page(source, content_hash(data), page, settings)
+        return prepare_page(source, content_hash(data), page, settings, max_quotes, max_entities)
     except UnreadableError as exc:
         return Skipped(source, str(exc))
     except RecursionError:
         return Skipped(source, "too deeply nested to analyse")
 
 
-def _prepare_job(job: tuple[str, bytes, bool, clu.ClusterSettings, int]) -> Prepared | Skipped:
+def _prepare_job(job: tuple[str, bytes, bool, clu.ClusterSettings, int, int, int]) -> Prepared | Skipped:
     return prepare_bytes(*job)
 
 
@@ -119,10 +121,13 @@ class Importer:
     """Writes prepared articles into a store and places them into stories."""
 
     def __init__(self, store: Store, settings: clu.ClusterSettings | None = None,
-                 *, max_bytes: int = MAX_ARTICLE_BYTES, batch_seconds: float = 0.5) -> None:
+                 *, max_bytes: int = MAX_ARTICLE_BYTES, batch_seconds: float = 0.5,
+                 max_quotes: int = MAX_QUOTES, max_entities: int = MAX_ENTITIES) -> None:
         self.store = store
         self.settings = settings or clu.ClusterSettings()
         self.max_bytes = max_bytes
+        self.max_quotes = max_quotes
+        self.max_entities = max_entities
         self.batch_seconds = batch_seconds
 
     def store_prepared(self, prep: Prepared, *, feed_id: int | None = None, full_text: bool = False) -> bool:
@@ -139,7 +144,7 @@ class Importer:
         known = self.store.article_hash(source)
         if known and known[1] == digest:
             return "unchanged"
-        prep = prepare_page(source, digest, page, self.settings)
+        prep = prepare_page(source, digest, page, self.settings, self.max_quotes, self.max_entities)
         with self.store.conn:
             new = self.store_prepared(prep, feed_id=feed_id, full_text=full_text)
         return "imported" if new else "updated"
@@ -153,7 +158,7 @@ class Importer:
         files = list(iter_article_paths(paths))
         known = self.store.known_hashes()
         total = len(files)
-        jobs: list[tuple[str, bytes, bool, clu.ClusterSettings, int]] = []
+        jobs: list[tuple[str, bytes, bool, clu.ClusterSettings, int, int, int]] = []
         done = 0
         for p in files:
             source = str(p.resolve()) if p.exists() else str(p)
@@ -173,7 +178,8 @@ class Importer:
                 summary.unchanged += 1
                 done += 1
                 continue
-            jobs.append((source, data, p.suffix.lower() in HTML_SUFFIXES, self.settings, self.max_bytes))
+            jobs.append((source, data, p.suffix.lower() in HTML_SUFFIXES, self.settings, self.max_bytes,
+                         self.max_quotes, self.max_entities))
         if progress:
             progress(Progress(done, total, ""))
         if workers is None:
@@ -201,7 +207,7 @@ class Importer:
         try:
             new = self.store_prepared(prep)
         except Exception:
-            conn.rollback()
+            self.store.rollback()
             self._batch_started = None
             raise
         if new:
@@ -228,6 +234,13 @@ class Importer:
 
 def _display_source(source: str, files: Iterable[Path]) -> str:
     return source
+
+
+def importer_for(store: Store, cfg) -> Importer:
+    """An Importer with the config's clustering settings and limits (``limits.*``)."""
+    return Importer(store, cfg.cluster_settings(), max_bytes=int(cfg.get("limits.max_article_bytes")),
+                    max_quotes=int(cfg.get("limits.max_quotes_per_article")),
+                    max_entities=int(cfg.get("limits.max_entities_per_article")))
 
 
 def import_samples(store: Store, samples_dir: Path, settings: clu.ClusterSettings | None = None,

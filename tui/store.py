@@ -25,6 +25,7 @@ from tui.records import Entity, Page, Quote
 SCHEMA_VERSION = 1
 SEARCH_LIMIT = 5000
 APPLICATION_ID = 0x4E575352  # "NWSR": tells our database from a foreign SQLite file
+REBUILD_HINT = "run 'newsreader rebuild' to move it aside (it is kept) and rebuild the store from your sources"
 
 _MIGRATIONS: tuple[str, ...] = (
     # 1: the first schema.
@@ -203,6 +204,7 @@ class Store:
 
     def __init__(self, path: Path | str, *, readonly: bool = False) -> None:
         self.path = Path(path)
+        self._entity_ids: dict[tuple[str, str], int] = {}
         self._conn = self._connect(readonly)
         if not readonly:
             self._migrate()
@@ -217,8 +219,7 @@ class Store:
                 head = fh.read(16)
             if head and not head.startswith(b"SQLite format 3\x00"):
                 raise StoreError(
-                    f"{self.path}: not a newsreader store (not an SQLite database); "
-                    "move it away and run 'newsreader --rebuild' to rebuild from your sources"
+                    f"{self.path}: not a newsreader store (not an SQLite database); " + REBUILD_HINT
                 )
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -234,8 +235,7 @@ class Store:
             conn.execute("PRAGMA cache_size=-32000")
         except sqlite3.DatabaseError as exc:
             raise StoreError(
-                f"{self.path}: cannot open the store ({exc}); move it away and run "
-                "'newsreader --rebuild' to rebuild from your sources"
+                f"{self.path}: cannot open the store ({exc}); " + REBUILD_HINT
             ) from None
         return conn
 
@@ -246,12 +246,12 @@ class Store:
             tables = self._conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         except sqlite3.DatabaseError as exc:
             raise StoreError(
-                f"{self.path}: the store is damaged ({exc}); move it away and run "
-                "'newsreader --rebuild' to rebuild from your sources"
+                f"{self.path}: the store is damaged ({exc}); " + REBUILD_HINT
             ) from None
         if tables and app_id != APPLICATION_ID:
             raise StoreError(
-                f"{self.path}: this SQLite file is not a newsreader store; it was left untouched"
+                f"{self.path}: this SQLite file is not a newsreader store; it was left untouched; "
+                "set store.path to another file, or " + REBUILD_HINT
             )
         if version > SCHEMA_VERSION:
             raise StoreError(
@@ -262,16 +262,31 @@ class Store:
     def _migrate(self) -> None:
         version = self._check_version()
         # Only after the file is known to be ours: switching to WAL rewrites the header.
-        try:
-            self._conn.execute("PRAGMA journal_mode=WAL")
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: cannot use the store ({exc})") from None
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if self._conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    self._conn.execute("PRAGMA journal_mode=WAL")
+                break
+            except sqlite3.OperationalError as exc:
+                # Another process is creating the same new store: the switch does not wait by itself.
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise StoreError(f"{self.path}: cannot use the store ({exc})") from None
+                time.sleep(0.05)
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(f"{self.path}: cannot use the store ({exc})") from None
         for target in range(version + 1, len(_MIGRATIONS) + 1):
             try:
                 with self._conn:
-                    self._conn.executescript("BEGIN;" + _MIGRATIONS[target - 1] + f";PRAGMA user_version={target};"
+                    self._conn.executescript("BEGIN IMMEDIATE;" + _MIGRATIONS[target - 1]
+                                             + f";PRAGMA user_version={target};"
                                              f"PRAGMA application_id={APPLICATION_ID};COMMIT;")
             except sqlite3.DatabaseError as exc:
+                if self._conn.in_transaction:
+                    self._conn.rollback()
+                # Two processes opening a new store at once: the other one migrated first.
+                if self._conn.execute("PRAGMA user_version").fetchone()[0] >= target:
+                    continue
                 raise StoreError(f"{self.path}: migration to schema {target} failed: {exc}") from None
 
     def close(self) -> None:
@@ -290,6 +305,11 @@ class Store:
     def transaction(self) -> sqlite3.Connection:
         """``with store.transaction():`` groups writes into one atomic commit."""
         return self._conn
+
+    def rollback(self) -> None:
+        """Abandon the open transaction (and what this connection cached from it)."""
+        self._conn.rollback()
+        self._entity_ids.clear()
 
     def integrity_ok(self) -> bool:
         return self._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -360,10 +380,20 @@ class Store:
         return article_id, new
 
     def _entity_id(self, name: str, type_: str) -> int:
+        # Entity ids never change once given, so a per-connection cache is safe and
+        # saves a query per mention-group on every import.
+        key = (type_, name)
+        eid = self._entity_ids.get(key)
+        if eid is not None:
+            return eid
         row = self._conn.execute("SELECT id FROM entities WHERE type=? AND name=?", (type_, name)).fetchone()
         if row:
-            return int(row[0])
-        return int(self._conn.execute("INSERT INTO entities(name, type) VALUES (?,?)", (name, type_)).lastrowid or 0)
+            eid = int(row[0])
+        else:
+            eid = int(self._conn.execute("INSERT INTO entities(name, type) VALUES (?,?)", (name, type_)).lastrowid or 0)
+        if len(self._entity_ids) < 200_000:
+            self._entity_ids[key] = eid
+        return eid
 
     def article_count(self) -> int:
         return int(self._conn.execute("SELECT count(*) FROM articles").fetchone()[0])

@@ -8,6 +8,7 @@ one clear failure type that import can report per file.
 from __future__ import annotations
 
 import codecs
+import re
 
 MAX_ARTICLE_BYTES = 5 * 1024 * 1024
 
@@ -84,7 +85,10 @@ def decode_bytes(data: bytes, *, max_bytes: int = MAX_ARTICLE_BYTES) -> str:
     return text
 
 
+_BINARY_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0d-\x1a\x1c-\x1f\x7f-\x9f]")
+
+
 def _control_ratio(text: str) -> float:
+    """Share of control characters (other than tab, newline, form feed, ESC) in the first 8 KB."""
     sample = text[:8192]
-    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\n\t\f\x1b") or 0x7F <= ord(ch) < 0xA0)
-    return bad / max(1, len(sample))
+    return len(_BINARY_CONTROLS.findall(sample)) / max(1, len(sample))
