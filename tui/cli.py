@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -127,7 +128,7 @@ class _Bar:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from tui.importer import Importer
+    from tui.importer import importer_for
 
     cfg = _load_config(args)
     missing = [p for p in args.paths if not Path(p).exists()]
@@ -136,7 +137,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     paths = [p for p in args.paths if Path(p).exists()]
     with _open_store(cfg) as store:
         bar = _Bar(sys.stderr, "importing")
-        importer = Importer(store, cfg.cluster_settings(), max_bytes=cfg.get("limits.max_article_bytes"))
+        importer = importer_for(store, cfg)
         try:
             summary = importer.import_paths(paths, progress=bar, workers=args.workers)
         finally:
@@ -154,6 +155,18 @@ def _cmd_recluster(args: argparse.Namespace) -> int:
     with _open_store(cfg) as store:
         n = rebuild_stories(store, cfg.cluster_settings(), progress=lambda msg: print(msg, file=sys.stderr))
         print(f"{store.article_count():,} articles in {n:,} stories")
+    return 0
+
+
+def _cmd_rebuild(args: argparse.Namespace) -> int:
+    from tui.rebuild import rebuild
+
+    cfg = _load_config(args)
+    missing = [p for p in args.paths if not Path(p).exists()]
+    for p in missing:
+        print(f"newsreader: {p}: no such file or folder", file=sys.stderr)
+        return 1
+    rebuild(cfg.store_path(), args.paths, cfg)
     return 0
 
 
@@ -204,6 +217,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("recluster", help="rebuild every story in the store from scratch (keeps your splits/merges)")
     p.set_defaults(func=_cmd_recluster)
 
+    p = sub.add_parser("rebuild", help="move a damaged store aside (kept) and rebuild it from your sources")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="more files and folders to import into the new store")
+    p.set_defaults(func=_cmd_rebuild)
+
     p = sub.add_parser("cluster", help="group article files into stories")
     p.add_argument("--json", action="store_true", help="one JSON object (eval/CONTRACT.md)")
     p.add_argument("paths", nargs="+", metavar="PATH")
@@ -230,6 +247,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except StoreError as exc:
         print(f"newsreader: {exc}", file=sys.stderr)
+        return 3
+    except sqlite3.DatabaseError as exc:
+        # Damage found after opening (a bad page deep in the file), or a lock held past the timeout.
+        from tui.store import REBUILD_HINT
+
+        msg = " ".join(str(exc).split()) or type(exc).__name__
+        if "locked" in msg or "busy" in msg:
+            print(f"newsreader: the store is busy ({msg}); another program holds it, try again", file=sys.stderr)
+        else:
+            print(f"newsreader: the store is damaged ({msg}); {REBUILD_HINT}", file=sys.stderr)
         return 3
     except KeyboardInterrupt:
         return 130

@@ -164,7 +164,7 @@ def refresh_store(
     ``on_result(done, total, result)`` follows each feed's import.
     """
     from tui.feeds import refresh_all
-    from tui.importer import Importer
+    from tui.importer import importer_for
 
     _sync_config_feeds(cfg, store)
     rows = store.feeds()
@@ -172,7 +172,7 @@ def refresh_store(
         rows = [r for r in rows if r["url"] == feed_url.strip()]
     ids = {r["url"]: r["id"] for r in rows}
     feeds = [(_spec(r), FeedState(r.get("etag"), r.get("last_modified"))) for r in rows]
-    importer = Importer(store, cfg.cluster_settings(), max_bytes=cfg.get("limits.max_article_bytes"))
+    importer = importer_for(store, cfg)
     summary = RefreshSummary(feeds=len(feeds))
 
     def on_progress(done: int, total: int, result: FeedResult) -> None:
