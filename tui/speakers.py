@@ -47,6 +47,10 @@ _VERBS = (
     "whisper|whispered|mutter|muttered|echo|echoed|echoing|interject|interjected|retort|retorted|"
     "snap|snapped|tout|touted|boast|pronounce|pronounced|envision|envisioned|rail|railed|mock|mocked|"
     "dub|dubs|dubbed|dubbing|speaking|yelling|screaming|thank|thanks|thanked|thanking|"
+    "caution|cautions|cautioned|cautioning|plead|pleads|pleaded|pleading|beg|begged|confess|confessed|"
+    "confide|confided|assure|assured|reassure|reassured|repeat|repeated|vent|vented|gush|gushed|"
+    "grumble|grumbled|brag|bragged|wonder|wondered|wondering|marvel|marveled|marvelled|opine|opined|"
+    "concur|concurred|estimate|estimated|inform|informed|lecture|lectured|lecturing|implore|implored|"
     "pointed out|points out|point out|went on|goes on|summed up|according to"
 )
 # plural nouns far more often than verbs next to a quotation ("the states suing")
