@@ -1,0 +1,166 @@
+"""Tokens for the entity extractor: capitalised words kept, plain prose skipped.
+
+Entity rules only ever look at capitalised words, acronyms, numbers, a few marks
+and the connectors that can sit inside or just before a name ("of", "van",
+"in").  The tokenizer matches whole runs of other lower-case words as one regex
+chunk and keeps only a count of them per line, which is most of the speed of
+extraction.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tui.entity_lexicon import COMMON_WORDS, NAME_PARTICLES
+
+_TOKEN_TEMPLATE = (
+    r"(?P<skip>(?:(?:(?!(?:KEEP)[ \t]+(?:(?:KEEP)[ \t]+)?[A-ZÀ-ÖØ-Þ]|(?:al|el)-[A-ZÀ-ÖØ-Þ])[a-z][\w'’-]*|,)[ \t]+)+)"
+    r"|(?P<url>(?:https?://|www\.)[^\s<>\"]+|[\w.+-]+@[\w-]+\.[\w.]+)"
+    r"|(?P<acr>(?:[A-Z]\.){2,}(?:[A-Z]\b)?)"
+    r"|(?P<word>[^\W\d_][\w]*(?:[-'’&][^\W_]+)*)"
+    r"|(?P<num>\d[\d,.:/-]*)"
+    r"|(?P<punct>[^\w\s])"
+)
+LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]+(?![\w'’-])")
+_KEEP_PUNCT = frozenset(".&():-—–/")
+_KEEP_LOWER = NAME_PARTICLES | frozenset(
+    """of for on and the in near at from to into via across outside inside v vs beat against beating drew
+    lost won defeated""".split()
+)
+# Runs of lower-case words are matched as one chunk and skipped; a connector or preposition
+# ("of", "in", "van") is kept only where a capitalised word follows it.
+def _trie_pattern(words: frozenset[str]) -> str:
+    """A regex alternation of ``words`` shaped as a trie, which ``re`` matches far faster."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        end = "" in node
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 and not end else "(?:" + "|".join(alts) + ")"
+        return body + "?" if end and len(alts) == 1 else ("(?:" + "|".join(alts) + ")?" if end else body)
+
+    return emit(trie)
+
+
+_TOKEN = re.compile(_TOKEN_TEMPLATE.replace("KEEP", _trie_pattern(_KEEP_LOWER)))
+POSSESSIVE = re.compile(r"['’]s?$")
+_SENT_END = frozenset(".!?:;\"“”‘'(«»[-—–|•*")
+
+
+@dataclass(slots=True)
+class Tok:
+    text: str
+    start: int
+    end: int
+    kind: str  # acr | word | num | punct
+    low: str
+    cap: bool
+    sent_start: bool
+    line: int
+    idx: int = 0  # position among the kept tokens
+    poss: bool = False  # "China’s": the run ends here
+    seq: int = 0  # position among all tokens, skipped lower-case words included
+    bol: bool = False  # first token of its line
+
+
+# --------------------------------------------------------------------------- tokens
+def tokenize(text: str, limit: int, lower_count: dict[int, int]) -> list[Tok]:
+    """Tokens of ``text[:limit]`` with line number and sentence-start flag.
+
+    Plain lower-case words are only counted (per line, in ``lower_count``), not
+    kept: they can never be part of a name, and skipping them halves the work.
+    """
+    out: list[Tok] = []
+    line = 0
+    next_nl = text.find("\n", 0, limit)
+    prev_punct = True
+    bol = True
+    seq = -1
+    for m in _TOKEN.finditer(text, 0, limit):
+        seq += 1
+        s = m.start()
+        if 0 <= next_nl < s:
+            line += text.count("\n", next_nl, s)
+            next_nl = text.find("\n", s, limit)
+            prev_punct = True
+            bol = True
+        kind = m.lastgroup or "punct"
+        t = m.group()
+        if kind == "skip":
+            lower_count[line] = lower_count.get(line, 0) + t.count(" ") + t.count("\t") - t.count(",")
+            prev_punct = bol = False
+            continue
+        if kind == "url":
+            prev_punct = bol = False  # web and mail addresses hold no names worth listing
+            continue
+        if kind == "punct" and t not in _KEEP_PUNCT:
+            # Only these marks matter to the rules; the rest just separate names.
+            prev_punct = t in _SENT_END
+            bol = False
+            continue
+        if kind == "word" and t[0].islower() and t not in _KEEP_LOWER and t[:3] not in ("al-", "el-"):
+            lower_count[line] = lower_count.get(line, 0) + 1
+            prev_punct = bol = False
+            continue
+        e = m.end()
+        poss = False
+        cap = kind == "acr"
+        if kind == "word":
+            if "'" in t or "’" in t:
+                # "Trump's": the name is the part before the possessive.
+                pm = POSSESSIVE.search(t)
+                if pm and pm.start() > 0:
+                    e = s + pm.start()
+                    t = t[: pm.start()]
+                    poss = True
+            if "-" in t:
+                # "Washington-based": the name is the part before the suffix.
+                h = t.find("-")
+                rest = t[h + 1 :]
+                if h > 0 and t[0].isupper() and rest.isalpha() and rest.islower():
+                    e = s + h
+                    t = t[:h]
+            cap = t[0].isupper() or (t[:3] in ("al-", "el-") and t[3:4].isupper())
+        out.append(Tok(t, s, e, kind, t.casefold(), cap, prev_punct, line, len(out), poss, seq, bol))
+        bol = False
+        prev_punct = kind == "punct" and t in _SENT_END
+    return out
+
+
+def tok_after(toks: list[Tok], t: Tok) -> Tok | None:
+    """The token right after ``t``, or None when a skipped word (or nothing) follows."""
+    i = t.idx + 1
+    return toks[i] if i < len(toks) and toks[i].seq == t.seq + 1 else None
+
+
+def tok_before(toks: list[Tok], t: Tok) -> Tok | None:
+    """The token right before ``t``, or None when a skipped word (or nothing) precedes."""
+    i = t.idx - 1
+    return toks[i] if i >= 0 and toks[i].seq == t.seq - 1 else None
+
+
+def line_is_caps(toks: list[Tok], nlower: int) -> bool:
+    """All-caps lines (headlines, datelines) and Title Case headlines: every word is capitalised."""
+    words = [t for t in toks if t.kind in ("word", "acr")]
+    if not words:
+        return False
+    nwords = len(words) + nlower
+    upper = sum(1 for t in words if t.kind == "acr" or (t.text.isupper() and len(t.text) > 1))
+    if upper / nwords >= 0.6 and (upper >= 1 and nwords <= 3 or upper >= 2):
+        return True
+    if nwords >= 5:
+        capped = sum(1 for t in words if t.cap)
+        lower_fn = sum(1 for t in words if t.low in ("the", "of", "and", "in", "to", "a", "for") and not t.cap)
+        common = sum(1 for t in words if t.cap and t.low in COMMON_WORDS and not t.sent_start)
+        return nwords >= 6 and capped / nwords >= 0.85 and lower_fn <= 1 and common >= 2
+    return False
+
+
