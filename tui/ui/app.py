@@ -124,7 +124,7 @@ class NewsReaderApp(App[None]):
         self._update_filter_bar(self.store.story_total())
         self.reload_stories()
         self.query_one(StoryList).focus()
-        if self.store.article_count() == 0 and self.config.get("store.import_samples"):
+        if not first and self.store.article_count() == 0 and self.config.get("store.import_samples"):
             self.import_samples()
         self.set_interval(2.0, self._poll_store)
 
