@@ -398,6 +398,7 @@ class SpeakerResolver:
         self.by_first = {k: v for k, (_, v) in by_first.items()}
 
     def canonical(self, mention: str) -> str | None:
+        """The fullest name the story uses for a mention: 'Mr. Burman' -> 'Leonard E. Burman'."""
         if not self._indexed:
             self._index_names(self._entities)
             self._indexed = True
