@@ -282,15 +282,12 @@ def _guess_lone(doc: Doc, group: list[Span], coord: dict[int, str], org_vote: in
         return None  # only ever seen capitalised at the start of a sentence
     if votes[best] >= 2 or (votes[best] == 1 and list(votes.values()).count(1) == 1 and best != "person"):
         return best
-    p = gaz.place(low)
     if doc.sports:
-        if p is not None:
-            return "organization"
-        return "person"
-    if votes["person"] and (low in gaz.first_names or low in gaz.surname_rank):
-        return "person"
+        # Undecided words on a sports page: a town is its club, anything else a player.
+        return "organization" if gaz.place(low) is not None else "person"
     if low in gaz.first_names or low in gaz.surname_rank:
         return "person"
+    # An unknown acronym is far more often a body than a person or a place.
     return "organization" if s.text.isupper() else None
 
 

@@ -59,6 +59,8 @@ class Span:
 
 @dataclass(slots=True)
 class Doc:
+    """One article being analysed: its text, what kind of page it is, and the spans found so far."""
+
     text: str
     gaz: Gazetteer
     sports: bool
