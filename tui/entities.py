@@ -16,7 +16,7 @@ from __future__ import annotations
 from tui.entity_fold import group_entities, type_spans
 from tui.entity_lexicon import SOLO_SPORTS, SPORTS
 from tui.entity_rules import TYPES, Doc, find_runs, read_caps_line, resolve_run
-from tui.entity_tokens import LOWER_WORD, Tok, line_is_caps, tokenize
+from tui.entity_tokens import Tok, line_is_caps, tokenize
 from tui.gazetteer import load
 from tui.records import Entity
 
@@ -37,7 +37,8 @@ def extract_entities(text: str) -> list[Entity]:
 def _extract(text: str) -> list[Entity]:
     limit = min(len(text), MAX_CHARS)
     lower_count: dict[int, int] = {}
-    all_toks = tokenize(text, limit, lower_count)
+    lower_words: list[str] = []
+    all_toks = tokenize(text, limit, lower_count, lower_words)
     lines: list[list[Tok]] = []
     for t in all_toks:
         if lines and lines[-1][0].line == t.line:
@@ -48,7 +49,7 @@ def _extract(text: str) -> list[Entity]:
         return []
     first_words = [t.low for t in lines[0][:3] if t.kind == "word"]
     sports = bool(first_words) and first_words[0] in SPORTS and any(t.text == "-" for t in lines[0][:4])
-    lower_seen = frozenset(LOWER_WORD.findall(text, 0, limit))
+    lower_seen = frozenset(" ".join(lower_words).replace(",", " ").split())
     solo = sports and first_words[0] in SOLO_SPORTS
     doc = Doc(text, load(), sports, solo, lower_seen)
     caps_lines = []

@@ -22,7 +22,6 @@ _TOKEN_TEMPLATE = (
     r"|(?P<num>\d[\d,.:/-]*)"
     r"|(?P<punct>[^\w\s])"
 )
-LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]+(?![\w'’-])")
 _KEEP_PUNCT = frozenset(".&():-—–/")
 _KEEP_LOWER = NAME_PARTICLES | frozenset(
     """of for on and the in near at from to into via across outside inside v vs beat against beating drew
@@ -72,11 +71,13 @@ class Tok:
 
 
 # --------------------------------------------------------------------------- tokens
-def tokenize(text: str, limit: int, lower_count: dict[int, int]) -> list[Tok]:
+def tokenize(text: str, limit: int, lower_count: dict[int, int], lower_words: list[str]) -> list[Tok]:
     """Tokens of ``text[:limit]`` with line number and sentence-start flag.
 
-    Plain lower-case words are only counted (per line, in ``lower_count``), not
-    kept: they can never be part of a name, and skipping them halves the work.
+    Plain lower-case words are not kept: they can never be part of a name, and
+    skipping them halves the work.  They are counted per line (``lower_count``)
+    and collected raw (``lower_words``) so the rules can still ask whether the
+    article writes a word in lower case.
     """
     out: list[Tok] = []
     line = 0
@@ -96,6 +97,7 @@ def tokenize(text: str, limit: int, lower_count: dict[int, int]) -> list[Tok]:
         t = m.group()
         if kind == "skip":
             lower_count[line] = lower_count.get(line, 0) + t.count(" ") + t.count("\t") - t.count(",")
+            lower_words.append(t)
             prev_punct = bol = False
             continue
         if kind == "url":
@@ -108,6 +110,7 @@ def tokenize(text: str, limit: int, lower_count: dict[int, int]) -> list[Tok]:
             continue
         if kind == "word" and t[0].islower() and t not in _KEEP_LOWER and t[:3] not in ("al-", "el-"):
             lower_count[line] = lower_count.get(line, 0) + 1
+            lower_words.append(t)
             prev_punct = bol = False
             continue
         e = m.end()
