@@ -246,14 +246,23 @@ def find_spans(text: str, max_spans: int = MAX_SPANS) -> list[tuple[Span, int, i
     n = len(text)
     lo = 0
     while lo <= n and len(out) < max_spans:
+        nxt = _MARK_CHAR.search(text, lo)
+        if nxt is None:
+            break
+        # jump to the line of the next mark; lines without marks pair nothing, and a
+        # line of prose among them ends any quotation left open
+        k = text.rfind("\n", lo, nxt.start())
+        if k >= 0:
+            if _NONSPACE.search(text, lo, k):
+                carried = False
+            lo = k + 1
         hi = text.find("\n", lo)
         if hi < 0:
             hi = n
-        if _NONSPACE.search(text, lo, hi):
-            pieces = _pieces(text, lo, hi)
-            for plo, phi in pieces:
-                spans, carried = _pair(text, plo, phi, carried and len(pieces) == 1)
-                out.extend((sp, plo, phi) for sp in spans)
+        pieces = _pieces(text, lo, hi)
+        for plo, phi in pieces:
+            spans, carried = _pair(text, plo, phi, carried and len(pieces) == 1)
+            out.extend((sp, plo, phi) for sp in spans)
         lo = hi + 1
     return out[:max_spans]
 
