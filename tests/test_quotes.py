@@ -196,6 +196,14 @@ def test_scare_quotes_and_nicknames_are_not_quotes() -> None:
     assert quotes(text) == []
 
 
+def test_catchphrases_in_a_headline_are_not_quotes() -> None:
+    text = (
+        "Brooks: Rubio Did Well In ‘More Rubio-Style Debate,’ Than He Did Going ‘In the Gutter.’\n\n"
+        "New York Times columnist David Brooks said the debate was better."
+    )
+    assert quotes(text) == []
+
+
 def test_sub_headings_in_single_quotes_are_not_quotes() -> None:
     text = "“The climate is changing,” he said.\n\n'All Bets Are Off.'\n\nEight years ago, Mr. Obama ran again."
     assert [q.text for q in quotes(text)] == ["The climate is changing,"]
