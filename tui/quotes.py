@@ -309,7 +309,7 @@ _TITLE_BEFORE = re.compile(
     r"show|program|programme|podcast|memoir|series|song|anthem|album|article|column|commentary|op-ed|slogan|"
     r"episode|headline|movie|novel|documentary|hashtag|so-called|so called|magazine|newsletter|essay|report|"
     r"speech|hit|sitcom|broadcast of|the|a|an|his|her|their|its|our|my|of|in|and|with|from|for|like|"
-    r"wearing|read|reads|reading))[,:]?\s*$",
+    r"wearing|read|reads|reading)|\b\d{4})[,:]?\s*$",
     re.IGNORECASE,
 )
 _TERM_BEFORE = re.compile(
@@ -341,6 +341,8 @@ def _keep(text: str, sp: Span, s: int, e: int, plo: int, phi: int, attr: Attribu
     before = text[max(plo, sp.open_pos - 300):sp.open_pos]
     if _title_like(text[s:e], before):
         return False
+    if len(words) <= 2 and text[e - 1] == ":":
+        return False  # '"Related:"' - a label, not speech
     if len(words) <= 5 and _TERM_BEFORE.search(before[-40:]):
         return False  # 'what has become known as the "Buffett rule"': a name for something
     after = text[sp.close_end:sp.close_end + 3]
