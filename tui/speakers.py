@@ -217,6 +217,7 @@ _RELATIVE_AT_END = re.compile(r",\s+(?:who|which)\b[^,“”\"]{1,140},\s*$")
 _NOT_MARK_OR_SPACE = re.compile(r"[^\s\"'“”‘’`]")
 # lines longer than this are not prose paragraphs; rules look no further along them
 _MAX_LINE = 8000
+_THAT = re.compile(r"\bthat\b|:")
 _PASSIVE = re.compile(r"\b(?:was|were|is|are|been|being)\s+$")
 _BY_AGENT = re.compile(r"\s+by\b")
 _PAST_VERB = re.compile(r"[a-z]+ed\b")
@@ -693,9 +694,17 @@ class SpeakerResolver:
             got = self._object_after(inv.end(), cl_hi)
             if got:
                 return got
+        # a quotation closed on a full stop may be followed by a new sentence ('She noted a
+        # planned rally'): a verb there counts only when little follows it ('Trump said.')
+        new_sentence = self.text[max(0, close_end - 3):close_end].rstrip("\"'”’ ").endswith(".") and (
+            self.text[off:off + 1].isupper())
         for vm in self._verbs_in(off, min(cl_hi, off + 200)):
             if vm.start - off > 160:
                 break
+            if new_sentence:
+                rest = self.text[vm.end:cl_hi]
+                if len(rest.split()) > 6 or _THAT.search(rest):
+                    continue
             if vm.start > off and _INVERTING.fullmatch(vm.word) and self._opens_clause(off, vm.start):
                 # '"drew well" in the 2008 primary, said professor Paul Beck.'
                 got = self._object_after(vm.end, cl_hi)
