@@ -185,6 +185,10 @@ def test_offsets_index_the_text() -> None:
         "X" + "-Y" * 3_000,
         ("Jean de la " * 500) + "Fontaine",
         "\n".join(["President"] * 500),
+        "LONDON PARIS BERLIN MADRID " * 1500,  # one endless all-caps line
+        "SOCCER - RESULTS .\n" + "Kent 3 Essex 2 Paris 4 " * 1500,
+        " ".join(f"{chr(65 + i % 26)}{chr(97 + i // 26 % 26)}{chr(97 + i // 676 % 26)} Smith said." for i in range(3000)),
+        "Word " * 20_000,
     ],
     ids=lambda t: f"len{len(t)}-{t[:12]!r}",
 )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from tui.entity_fold import group_entities, type_spans
 from tui.entity_lexicon import SOLO_SPORTS, SPORTS
-from tui.entity_rules import TYPES, Doc, find_runs, read_caps_line, resolve_run
+from tui.entity_rules import TYPES, Doc, find_runs, line_facts, read_caps_line, resolve_run
 from tui.entity_tokens import Tok, line_is_caps, tokenize
 from tui.gazetteer import load
 from tui.records import Entity
@@ -51,7 +51,8 @@ def _extract(text: str) -> list[Entity]:
     sports = bool(first_words) and first_words[0] in SPORTS and any(t.text == "-" for t in lines[0][:4])
     lower_seen = frozenset(" ".join(lower_words).replace(",", " ").split())
     solo = sports and first_words[0] in SOLO_SPORTS
-    doc = Doc(text, load(), sports, solo, lower_seen)
+    line_first, dated_lines = line_facts(lines)
+    doc = Doc(text, load(), sports, solo, lower_seen, line_first, dated_lines)
     caps_lines = []
     for toks in lines:
         if line_is_caps(toks, lower_count.get(toks[0].line, 0)):

@@ -11,6 +11,8 @@ from __future__ import annotations
 import bisect
 import re
 
+from rapidfuzz.distance import Levenshtein
+
 from tui.entity_lexicon import (
     COMMON_WORDS,
     CORP_SUFFIXES,
@@ -24,6 +26,7 @@ from tui.entity_rules import CONNECT, TYPES, Doc, Span
 from tui.records import Entity, Mention
 
 MAX_ENTITIES = 300
+_MAX_CANDIDATES = 40
 
 # --------------------------------------------------------------------------- folding
 def _acronym(words: tuple[str, ...]) -> str:
@@ -63,7 +66,8 @@ def type_spans(doc: Doc) -> list[Span]:
     for name in full_names:
         toks = split[name]
         target = name
-        cands = by_edge.get(toks[-1], []) + by_edge.get(toks[0], [])
+        # Longest names come first; a bounded look keeps pathological lists of namesakes linear.
+        cands = by_edge.get(toks[-1], [])[:_MAX_CANDIDATES] + by_edge.get(toks[0], [])[:_MAX_CANDIDATES]
         for bigger in cands:
             bt = split[bigger]
             if bigger == name or len(bt) < len(toks):
@@ -160,9 +164,11 @@ def type_spans(doc: Doc) -> list[Span]:
             s.type, s.canon = acronyms[letters]
             continue
         if letters.isupper() and 2 <= len(letters) <= 6 and letters in person_acronyms:
-            for p in person_acronyms[letters]:
+            named = person_acronyms[letters]
+            for p in named:
                 p.type = "organization"
-            s.type, s.canon = "organization", person_acronyms[letters][0].canon
+            s.type, s.canon = "organization", named[0].canon
+            person_acronyms[letters] = named[:1]  # retyped once; later mentions only read the name
             continue
         st = surface_type.get(key)
         if st is not None:
@@ -211,8 +217,6 @@ def group_entities(spans: list[Span]) -> list[Entity]:
 
 
 def _close(a: str, b: str) -> bool:
-    from rapidfuzz.distance import Levenshtein
-
     return Levenshtein.distance(a, b) <= max(1, len(a) // 12)
 
 

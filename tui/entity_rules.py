@@ -33,6 +33,8 @@ from tui.gazetteer import CITY_TRUSTED_POP, Gazetteer
 from tui.records import EntityType
 
 MAX_RUN = 8
+# No name runs longer ("London International Financial Futures and Options Exchange" is 7).
+MAX_NAME_TOKENS = 14
 _DATE = re.compile(r"\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}/\d{2,4}")
 _ABBREV_PREFIX = frozenset({"St", "Mt", "Ft"})
 _ABBREV_SUFFIX = frozenset({"inc", "corp", "co", "ltd", "bros", "jr", "sr"})
@@ -66,6 +68,8 @@ class Doc:
     sports: bool
     solo_sport: bool = False  # cricket, tennis, golf...: results lines list people
     lower_seen: frozenset[str] = frozenset()  # words the article also writes in lower case
+    line_first: dict[int, int] = field(default_factory=dict)  # line -> index of its first token
+    dated_lines: frozenset[int] = frozenset()  # lines opening with a date: datelines
     spans: list[Span] = field(default_factory=list)
 
 
@@ -192,6 +196,8 @@ def find_runs(toks: list[Tok], first_names: frozenset[str] = frozenset()) -> lis
     for r in runs:
         while r and r[-1].kind == "word" and not r[-1].cap:
             r = r[:-1]
+        if len(r) > MAX_NAME_TOKENS:
+            continue  # a Title Case sentence, not a name; also keeps the rules linear
         if r:
             # "Banc One Corp.": the abbreviation's period belongs to the name.
             last = r[-1]
@@ -251,7 +257,7 @@ def resolve_run(doc: Doc, seq: list[Tok], toks: list[Tok]) -> None:
     if k is not None:
         typ = k[0]
         if doc.sports and typ == "place" and k[2] in ("city", "state"):
-            typ = _sports_place_type(seq, toks)
+            typ = _sports_place_type(doc, seq, toks)
         _emit(doc, seq, typ, k[1])
         return
     if len(seq) >= 3 and seq[1].text == "." and len(seq[0].text) == 1 and seq[2].cap:
@@ -407,7 +413,7 @@ def resolve_run(doc: Doc, seq: list[Tok], toks: list[Tok]) -> None:
     if t.low in COMMON_WORDS or t.low in NOT_ENTITY or len(t.text) < 2 or _is_demonym(doc, t.low):
         return
     nxt = tok_after(toks, t)
-    if t.bol and t.text.isupper() and len(t.text) > 2 and _dateline(seq, toks):
+    if t.bol and t.text.isupper() and len(t.text) > 2 and _dateline(doc, seq, toks):
         _emit(doc, seq, "place", t.text.title() if t.kind == "word" else t.text)  # "DUNMORE —"
         return
     if nxt is not None and nxt.text == ":" and nxt.line == t.line:
@@ -435,29 +441,34 @@ def _team_line(seq: list[Tok], toks: list[Tok]) -> bool:
     return prv is not None and (prv.kind == "num" or prv.low in ("v", "vs", "v.", "beat", "against", "at"))
 
 
-def _dateline(seq: list[Tok], toks: list[Tok]) -> bool:
+def line_facts(lines: list[list[Tok]]) -> tuple[dict[int, int], frozenset[int]]:
+    """Index of each line's first token, and the lines that open with a date (datelines)."""
+    first = {toks[0].line: toks[0].idx for toks in lines}
+    dated = frozenset(
+        toks[0].line for toks in lines if any(t.kind == "num" and _DATE.match(t.text) for t in toks[:8])
+    )
+    return first, dated
+
+
+def _dateline(doc: Doc, seq: list[Tok], toks: list[Tok]) -> bool:
     """A dateline ("LONDON 1996-08-30", "TAVILDARA , Tajikistan 1996-08-30", "KATHMANDU:")."""
     line = seq[0].line
-    j = seq[0].idx
-    while j > 0 and toks[j - 1].line == line:
-        j -= 1
-    k = j
-    while k < len(toks) and toks[k].line == line and k - j < 8:
-        if toks[k].kind == "num" and _DATE.match(toks[k].text):
-            return True
-        k += 1
+    if line in doc.dated_lines:
+        return True
+    if not (seq[0].bol and seq[0].text.isupper() and doc.line_first.get(line) == seq[0].idx):
+        return False
     nxt = tok_after(toks, seq[-1])
-    return seq[0].idx == j and seq[0].bol and nxt is not None and nxt.text in (":", "—", "–") and seq[0].text.isupper()
+    return nxt is not None and nxt.text in (":", "—", "–")
 
 
-def _sports_place_type(seq: list[Tok], toks: list[Tok]) -> str:
+def _sports_place_type(doc: Doc, seq: list[Tok], toks: list[Tok]) -> str:
     """On a sports page a town or state is the team that plays for it, unless placed with "in"."""
     prv = tok_before(toks, seq[0])
     if prv is not None and prv.line != seq[0].line:
         prv = None
     if prv is not None and (prv.low in ("in", "near", "from") or prv.low in ("at", "of") and not prv.cap):
         return "place"
-    if _dateline(seq, toks):
+    if _dateline(doc, seq, toks):
         return "place"
     if prv is not None and prv.text == "(":
         return "place"
@@ -481,7 +492,7 @@ def read_caps_line(doc: Doc, toks: list[Tok], surfaces: dict[str, tuple[str, str
             key = s.casefold()
             if L == 1 and (seq[0].low in COMMON_WORDS or seq[0].low in DEMONYMS):
                 continue
-            dateline = _dateline(seq, all_toks)
+            dateline = _dateline(doc, seq, all_toks)
             if key in surfaces and not (dateline and _known(doc, seq) is not None):
                 typ, canon = surfaces[key]
                 hit = (L, typ, canon)
@@ -492,7 +503,7 @@ def read_caps_line(doc: Doc, toks: list[Tok], surfaces: dict[str, tuple[str, str
             if k is not None:
                 typ = k[0]
                 if doc.sports and typ == "place" and k[2] in ("city", "state"):
-                    typ = _sports_place_type(seq, all_toks)
+                    typ = _sports_place_type(doc, seq, all_toks)
                 hit = (L, typ, k[1])
                 break
         if hit is None:
