@@ -415,17 +415,6 @@ def cluster(items: Sequence[tuple[K, str]], settings: ClusterSettings = ClusterS
     m = settings.min_sentence_tokens
     uf = _UnionFind(n)
     find, union = uf.find, uf.union
-    # Token sequences are kept as strings of one character per distinct token:
-    # the same LCS as on token lists (the mapping is one-to-one), at C speed
-    # and a fraction of the memory.
-    codes: dict[str, str] = {}
-
-    def encode(text: str) -> str:
-        toks = text.split()
-        for tok in set(toks).difference(codes):
-            codes[tok] = _code_point(len(codes), tok)
-        return "".join(map(codes.__getitem__, toks))
-
     texts: list[str] = [""] * n
     doc_keys: list[tuple[int, ...]] = [()] * n
     # Exact copies (after normalisation) are one article for key frequencies,
@@ -457,15 +446,9 @@ def cluster(items: Sequence[tuple[K, str]], settings: ClusterSettings = ClusterS
     for key, p in multi.items():
         (usable if len(p) <= settings.max_key_df else frequent)[key] = p
     del multi
-    # Encoded on first comparison; most articles in a news stream never are.
-    encoded: list[str] = [""] * n
 
-    def enc(i: int) -> str:
-        e = encoded[i]
-        if not e:
-            e = encoded[i] = encode(texts[i])
-            texts[i] = ""
-        return e
+    def tokens(i: int) -> list[str]:
+        return texts[i].split()
 
     checked: set[tuple[int, int]] = set()
 
@@ -481,6 +464,7 @@ def cluster(items: Sequence[tuple[K, str]], settings: ClusterSettings = ClusterS
         shared = Counter(found)
         del shared[i]
         n_i = sum(1 for k in doc_keys[i] if k not in boiler) if boiler else len(doc_keys[i])
+        seq_i: list[str] | None = None
         for j, count in shared.most_common():
             if earlier_only and j > i:
                 continue
@@ -493,12 +477,14 @@ def cluster(items: Sequence[tuple[K, str]], settings: ClusterSettings = ClusterS
             if pair in checked:
                 continue
             checked.add(pair)
-            if _containment_seq(seq(i), seq(j), settings) >= settings.min_containment:
+            if seq_i is None:
+                seq_i = seq(i)
+            if _containment_seq(seq_i, seq(j), settings) >= settings.min_containment:
                 union(i, j)
 
     for i in range(n):
         if doc_keys[i]:
-            place(i, usable, True, _NONE, enc)
+            place(i, usable, True, _NONE, tokens)
 
     # Pass 2: boilerplate is what many stories share.
     floor = settings.boilerplate_stories
@@ -521,15 +507,11 @@ def cluster(items: Sequence[tuple[K, str]], settings: ClusterSettings = ClusterS
         usable.pop(key, None)
     usable.update(promoted)
     checked.clear()
-    clean: dict[int, str] = {}
 
-    def stripped(i: int) -> str:
+    def stripped(i: int) -> list[str]:
         if not any(k in boiler for k in doc_keys[i]):
-            return enc(i)
-        e = clean.get(i)
-        if e is None:
-            e = clean[i] = encode(strip_boilerplate(normalize(items[i][1]), boiler, settings))
-        return e
+            return texts[i].split()
+        return strip_boilerplate(texts[i], boiler, settings).split()
 
     for i in sorted(touched):
         place(i, usable, False, boiler, stripped)
@@ -541,13 +523,6 @@ def _groups(items: Sequence[tuple[K, str]], find) -> list[list[K]]:
     for i, (key, _) in enumerate(items):
         groups.setdefault(find(i), []).append(key)
     return list(groups.values())
-
-
-def _code_point(i: int, token: str) -> str:
-    """The i-th token's stand-in character (stable fallback past Unicode's end)."""
-    if i >= 0x110000:
-        i = zlib.crc32(token.encode("utf-8")) % 0x110000  # a rare clash only adds a match
-    return chr(i)
 
 
 def canonical(items: Sequence[tuple[K, str]]) -> K:
