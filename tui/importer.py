@@ -197,30 +197,37 @@ class Importer:
         return summary
 
     # Writes are grouped into short transactions: fast, and a kill loses at most one batch.
+    # Analysis runs outside the transaction, so the write lock is held only while a batch
+    # is written (milliseconds), never while the next articles are analysed: the reader
+    # marking a story read, a refresh or a second import never wait for our analysis.
     _batch_started: float | None = None
+    _pending: list[tuple[Prepared, ImportSummary]] | None = None
 
     def _write(self, prep: Prepared, summary: ImportSummary) -> None:
-        conn = self.store.conn
-        if self._batch_started is None:
-            conn.execute("BEGIN IMMEDIATE")
+        if self._batch_started is None or self._pending is None:
             self._batch_started = time.monotonic()
-        try:
-            new = self.store_prepared(prep)
-        except Exception:
-            self.store.rollback()
-            self._batch_started = None
-            raise
-        if new:
-            summary.imported += 1
-        else:
-            summary.updated += 1
+            self._pending = []
+        self._pending.append((prep, summary))
         if time.monotonic() - self._batch_started >= self.batch_seconds:
             self._commit()
 
     def _commit(self) -> None:
-        if self._batch_started is not None:
-            self.store.conn.commit()
-            self._batch_started = None
+        pending, self._pending, self._batch_started = self._pending or [], None, None
+        if not pending:
+            return
+        conn = self.store.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            outcomes = [self.store_prepared(prep) for prep, _ in pending]
+        except BaseException:
+            self.store.rollback()
+            raise
+        conn.commit()
+        for (_, summary), new in zip(pending, outcomes):
+            if new:
+                summary.imported += 1
+            else:
+                summary.updated += 1
 
     def _prepare_all(self, jobs: list, workers: int) -> Iterator[Prepared | Skipped]:
         if workers <= 1 or len(jobs) < 2:
