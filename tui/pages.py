@@ -269,10 +269,11 @@ def parse_page(text: str, *, name: str | None = None) -> Page:
                 meta.title = " ".join(_plain(c).rstrip() for c in lines)
                 continue
         is_heading_block = len(lines) == 1 and bool(_MD_HEADING.match(lines[0]))
+        single = set(lines)  # lines shorter than 160 were classified above already
         for para in _unwrap(lines) if not is_heading_block else lines:
             heading = bool(_MD_HEADING.match(para))
             plain = _plain(para)
-            if not plain or _classify(plain, meta, in_header):
+            if not plain or ((para not in single or len(para) >= 160) and _classify(plain, meta, in_header)):
                 continue
             if _CAPTION.match(plain) or (_PHOTO_CREDIT.search(plain) and len(plain) < 400):
                 captions.append(plain)
