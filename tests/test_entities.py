@@ -258,3 +258,13 @@ def test_well_known_person_named_by_surname_only_gets_the_full_name() -> None:
     # ...unless the article itself names someone else with that surname.
     ent = _entity_of("Melania Trump said on Monday that Trump was tired.", "Trump")
     assert ent.name == "Melania Trump"
+
+
+def test_based_prefix_and_abbreviated_company_names() -> None:
+    text = "Shares of Ohio-based KeyCorp rose, while Norwest Corp. and First Bank System Inc. fell."
+    surfaces = {m.text: e.type for e in extract_entities(text) for m in e.mentions}
+    assert surfaces.get("Ohio") == "place"
+    assert surfaces.get("KeyCorp") in ("organization", None)
+    assert "Ohio-based KeyCorp" not in surfaces
+    assert surfaces.get("Norwest Corp.") == "organization"
+    assert _entity_of(text, "Norwest Corp.").name == "Norwest Corp"

@@ -47,8 +47,11 @@ def _extract(text: str) -> list[Entity]:
             lines.append([t])
     if not lines:
         return []
-    first_words = [t.low for t in lines[0][:3] if t.kind == "word"]
-    sports = bool(first_words) and first_words[0] in SPORTS and any(t.text == "-" for t in lines[0][:4])
+    # A sports page opens "SOCCER - ..." (or "Baseball-Results of ...").
+    first_words = [t.low.split("-")[0] for t in lines[0][:3] if t.kind == "word"]
+    sports = bool(first_words) and first_words[0] in SPORTS and (
+        any(t.text == "-" for t in lines[0][:4]) or "-" in lines[0][0].text
+    )
     lower_seen = frozenset(" ".join(lower_words).replace(",", " ").split())
     solo = sports and first_words[0] in SOLO_SPORTS
     line_first, dated_lines = line_facts(lines)

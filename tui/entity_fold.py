@@ -109,7 +109,8 @@ def type_spans(doc: Doc) -> list[Span]:
     # "Pirelli SpA" makes a lone "Pirelli" the same company, whatever else the word could be.
     company_heads: dict[str, str] = {}
     for s in spans:
-        if s.type == "organization" and s.ntok >= 2 and s.tokens[-1].replace(".", "") in CORP_SUFFIXES:
+        words = [w for w in s.tokens if w != "."]
+        if s.type == "organization" and len(words) >= 2 and words[-1].replace(".", "") in CORP_SUFFIXES:
             head = s.text[: s.text.rfind(" ")].strip().casefold() if " " in s.text else ""
             if head:
                 company_heads.setdefault(head, s.canon)

@@ -113,7 +113,10 @@ def _known(doc: Doc, toks: list[Tok], strict: bool = False) -> tuple[str, str, s
 
 
 def _clean_name(s: str) -> str:
+    """Canonical form of a surface: one space between words, no possessive, no "Corp." period."""
     s = re.sub(r"\s+", " ", s).strip()
+    if s.endswith(".") and len(s) > 2 and s[-2].islower():
+        s = s[:-1]
     return POSSESSIVE.sub("", s) if s.endswith(("'s", "’s")) else s
 
 
@@ -246,6 +249,8 @@ def resolve_run(doc: Doc, seq: list[Tok], toks: list[Tok]) -> None:
     while seq and seq[0].kind == "punct":
         seq = seq[1:]
     while seq and (seq[-1].kind == "punct" or seq[-1].low in ("of", "for", "on", "and", "the")):
+        if seq[-1].text == "." and len(seq) >= 2 and seq[-2].low in _ABBREV_SUFFIX and seq[-2].end == seq[-1].start:
+            break  # "Norwest Corp.": the period is part of the name
         seq = seq[:-1]
     if not seq:
         return
@@ -260,7 +265,14 @@ def resolve_run(doc: Doc, seq: list[Tok], toks: list[Tok]) -> None:
             typ = _sports_place_type(doc, seq, toks)
         _emit(doc, seq, typ, k[1])
         return
-    if len(seq) >= 3 and seq[1].text == "." and len(seq[0].text) == 1 and seq[2].cap:
+    if (
+        len(seq) >= 3
+        and seq[1].text == "."
+        and len(seq[0].text) == 1
+        and seq[2].cap
+        and not _is_demonym(doc, seq[2].low)
+        and _known(doc, seq[2:]) is None
+    ):
         _emit(doc, seq, "person")  # "I. Healy", "C. Lewis"
         return
     if (
@@ -272,7 +284,7 @@ def resolve_run(doc: Doc, seq: list[Tok], toks: list[Tok]) -> None:
     ):
         _emit(doc, seq, "organization")  # "St Mirren 2 East Fife 1"
         return
-    last = seq[-1].low.replace(".", "")
+    last = (seq[-2] if seq[-1].text == "." and len(seq) >= 2 else seq[-1]).low.replace(".", "")
     if len(seq) >= 2 and (last in ORG_SUFFIXES or any(t.text == "&" for t in seq)) and (
         not all(t.low in COMMON_WORDS or t.low in ORG_SUFFIXES for t in seq) or not seq[0].sent_start
     ):

@@ -65,7 +65,7 @@ class Tok:
     sent_start: bool
     line: int
     idx: int = 0  # position among the kept tokens
-    poss: bool = False  # "China’s": the run ends here
+    poss: bool = False  # "China’s", "Ohio-based": the run ends here
     seq: int = 0  # position among all tokens, skipped lower-case words included
     bol: bool = False  # first token of its line
 
@@ -131,6 +131,7 @@ def tokenize(text: str, limit: int, lower_count: dict[int, int], lower_words: li
                 if h > 0 and t[0].isupper() and rest.isalpha() and rest.islower():
                     e = s + h
                     t = t[:h]
+                    poss = True  # "Ohio-based KeyCorp": two names, not one
             cap = t[0].isupper() or (t[:3] in ("al-", "el-") and t[3:4].isupper())
         out.append(Tok(t, s, e, kind, t.casefold(), cap, prev_punct, line, len(out), poss, seq, bol))
         bol = False
