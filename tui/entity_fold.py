@@ -185,7 +185,7 @@ def type_spans(doc: Doc) -> list[Span]:
                     a, b = (spans[j], s) if j < i else (s, spans[j])
                     m = _COORD.match(doc.text, a.end, b.start)
                     appositive = doc.text.startswith(("'s", "’s"), s.end)  # "Jane Doe, Acme's chief"
-                    if m and m.end() == b.start and not appositive:
+                    if m and m.end() == b.start and not appositive and s.confident:
                         coord[id(s)] = spans[j].type or ""
     for key, group in pending.items():
         pre = org_prefix.get(key) if key not in by_token else None

@@ -41,6 +41,7 @@ COMMON_WORDS: Final[frozenset[str]] = frozenset(
     percent inning innings pct gb home away visitors hosts golf baseball basketball soccer football
     cricket tennis rugby hockey boxing athletics cycling squash racing league rbi era scoreboard
     date publish published posted taken minutes min comments comment font size newsletter
+    everyone everybody everything nobody somebody anybody whoever kids
     """.split()
 )
 

@@ -368,7 +368,8 @@ def resolve_run(doc: Doc, seq: list[Tok], toks: list[Tok]) -> None:
     # Leading known place or organisation glued to a name: "US Ambassador", "Bayern Munich" stays whole.
     if len(seq) >= 2:
         for cut in range(len(seq) - 1, 0, -1):
-            head = _known(doc, seq[:cut])
+            # Only a well-known head is split off: "Aung San Suu Kyi" must stay one name.
+            head = _known(doc, seq[:cut], strict=True)
             if head is not None and head[0] != "person" and seq[cut].low not in ORG_SUFFIXES:
                 tail = seq[cut:]
                 if any(t.low in DEMONYMS for t in tail) or doc.sports:
