@@ -250,7 +250,7 @@ def _cues(doc: Doc, s: Span) -> dict[str, int]:
     if not pword[:1].isupper():
         if pw in ("in", "near") or (pw == "of" and pw2 in _PLACE_NOUNS):
             v["place"] += 2
-        elif pw in PLACE_PREPOSITIONS and low in gaz.raw_places:
+        elif pw in PLACE_PREPOSITIONS and gaz.has_place(low):
             v["place"] += 1
         if pw in _ORG_NOUNS or nw in _ORG_AFTER:
             v["organization"] += 2

@@ -436,7 +436,7 @@ def resolve_run(doc: Doc, seq: list[Tok], toks: list[Tok]) -> None:
     if t.sent_start and t.kind == "word" and t.low in doc.lower_seen:
         return
     gaz = doc.gaz
-    listed = t.low in gaz.first_names or t.low in gaz.surname_rank or t.low in gaz.raw_places or t.text in ALIASES
+    listed = t.low in gaz.first_names or t.low in gaz.surname_rank or gaz.has_place(t.low) or t.text in ALIASES
     if t.sent_start and not listed and t.low.endswith(("ly", "ing", "ed")):
         return  # "Ironically", "Trailing", "Watched"
     # A capital at the start of a sentence proves nothing: such a word needs other evidence.
