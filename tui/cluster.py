@@ -264,7 +264,7 @@ def containment(
 
 
 def _containment_seq(ta: Sequence[str], tb: Sequence[str], settings: ClusterSettings) -> float:
-    """``containment`` over token sequences (lists, or one character per token)."""
+    """``containment`` over token lists."""
     if not ta or not tb:
         return 0.0
     if len(ta) > len(tb):
@@ -452,8 +452,8 @@ def cluster(items: Sequence[tuple[K, str]], settings: ClusterSettings = ClusterS
 
     checked: set[tuple[int, int]] = set()
 
-    def place(i: int, index: dict[int, list[int]], earlier_only: bool, boiler: Container[int], seq) -> None:
-        # What the store does for one new article, against the articles before it.
+    def check(i: int, index: dict[int, list[int]], earlier_only: bool, boiler: Container[int], seq) -> None:
+        # ``place`` for one article against the others (pass 1: those before it).
         found: list[int] = []
         for key in doc_keys[i]:
             p = index.get(key)
@@ -484,7 +484,7 @@ def cluster(items: Sequence[tuple[K, str]], settings: ClusterSettings = ClusterS
 
     for i in range(n):
         if doc_keys[i]:
-            place(i, usable, True, _NONE, tokens)
+            check(i, usable, True, _NONE, tokens)
 
     # Pass 2: boilerplate is what many stories share.
     floor = settings.boilerplate_stories
@@ -514,7 +514,7 @@ def cluster(items: Sequence[tuple[K, str]], settings: ClusterSettings = ClusterS
         return strip_boilerplate(texts[i], boiler, settings).split()
 
     for i in sorted(touched):
-        place(i, usable, False, boiler, stripped)
+        check(i, usable, False, boiler, stripped)
     return _groups(items, find)
 
 
