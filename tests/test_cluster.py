@@ -241,3 +241,12 @@ def test_samples_group_into_their_stories_with_the_wire_original_as_canonical():
     assert sorted(map(sorted, groups)) == sorted(sorted(s["files"]) for s in spec["stories"])
     for story in spec["stories"]:
         assert canonical([(f, bodies[f]) for f in story["files"]]) == story["canonical"]
+
+
+def test_a_story_reprinted_more_often_than_max_key_df_still_clusters():
+    # Counting stories, not articles: a dozen different cuts of one story are not boilerplate.
+    settings = ClusterSettings(max_key_df=4)
+    copies = [(f"copy{i}", "PORT ELLISON (HARBOR WIRE) -- " * (i % 2) + _body(FERRY[: 3 + i % 6])) for i in range(12)]
+    others = [("bridge", _body(BRIDGE)), ("water", _body(OTHER))]
+    groups = sorted(map(sorted, cluster(copies + others, settings)))
+    assert groups == [["bridge"], sorted(k for k, _ in copies), ["water"]]

@@ -486,6 +486,40 @@ def cluster(items: Sequence[tuple[K, str]], settings: ClusterSettings = ClusterS
         if doc_keys[i]:
             check(i, usable, True, _NONE, tokens)
 
+    # Frequent keys: a story reprinted very often, or boilerplate? Let each
+    # article try the few longest articles holding the key (linear, not
+    # quadratic): copies of one story join them, boilerplate stays apart.
+    leaders = 3
+    key_sets: dict[int, set[int]] = {}
+
+    def keyset(d: int) -> set[int]:
+        ks = key_sets.get(d)
+        if ks is None:
+            ks = key_sets[d] = set(doc_keys[d])
+        return ks
+
+    for p in frequent.values():
+        reps: list[int] = []
+        for d in sorted(p, key=lambda d: -len(texts[d])):
+            rd = find(d)
+            if any(find(r) == rd for r in reps):
+                continue
+            for r in reps:
+                pair = (r, d) if r < d else (d, r)
+                if pair in checked:
+                    continue
+                checked.add(pair)
+                ks_d, ks_r = keyset(d), keyset(r)
+                if enough_shared(len(ks_d & ks_r), len(ks_d), len(ks_r), settings) and (
+                    _containment_seq(tokens(d), tokens(r), settings) >= settings.min_containment
+                ):
+                    union(d, r)
+                    break
+            else:
+                if len(reps) < leaders:
+                    reps.append(d)
+    del key_sets
+
     # Pass 2: boilerplate is what many stories share.
     floor = settings.boilerplate_stories
     boiler: set[int] = set()
