@@ -336,7 +336,16 @@ def resolve_run(doc: Doc, seq: list[Tok], toks: list[Tok]) -> None:
     if drop:
         resolve_run(doc, seq[1:], toks)
         return
-    # Titles: what follows is a person, what comes before is looked at on its own.
+    if _split_at_title(doc, seq, toks):
+        return
+    if len(seq) >= 2:
+        _resolve_unknown_name(doc, seq, toks)
+    else:
+        _resolve_lone_word(doc, seq, toks)
+
+
+def _split_at_title(doc: Doc, seq: list[Tok], toks: list[Tok]) -> bool:
+    """Titles: what follows is a person, what comes before is looked at on its own."""
     for i in range(len(seq) - 1, -1, -1):
         trailing = i == len(seq) - 1 and i > 0
         if trailing and (
@@ -364,55 +373,55 @@ def resolve_run(doc: Doc, seq: list[Tok], toks: list[Tok]) -> None:
                     or rest[0].low not in doc.gaz.first_names and any(r.low in COMMON_WORDS for r in rest)
                 ):
                     _emit(doc, rest, "person")  # "Theresa May" survives; "Major League Baseball" does not
-            return
-    # Leading known place or organisation glued to a name: "US Ambassador", "Bayern Munich" stays whole.
-    if len(seq) >= 2:
-        for cut in range(len(seq) - 1, 0, -1):
-            # Only a well-known head is split off: "Aung San Suu Kyi" must stay one name.
-            head = _known(doc, seq[:cut], strict=True)
-            if head is not None and head[0] != "person" and seq[cut].low not in ORG_SUFFIXES:
-                tail = seq[cut:]
-                if any(t.low in DEMONYMS for t in tail) or doc.sports:
-                    break
-                if tail[0].low in doc.gaz.first_names or len(tail) >= 2:
-                    resolve_run(doc, seq[:cut], toks)
-                    resolve_run(doc, tail, toks)
-                    return
+            return True
+    return False
+
+
+def _resolve_unknown_name(doc: Doc, seq: list[Tok], toks: list[Tok]) -> None:
+    """Two or more capitalised words no list knows: split off known parts, else guess."""
+    # Leading known place or organisation glued to a name: "US Ambassador"; "Bayern Munich" stays whole.
+    for cut in range(len(seq) - 1, 0, -1):
+        # Only a well-known head is split off: "Aung San Suu Kyi" must stay one name.
+        head = _known(doc, seq[:cut], strict=True)
+        if head is not None and head[0] != "person" and seq[cut].low not in ORG_SUFFIXES:
+            tail = seq[cut:]
+            if any(t.low in DEMONYMS for t in tail) or doc.sports:
                 break
-        for cut in range(1, 2):
-            tail_k = _known(doc, seq[cut:], strict=True)
-            if tail_k is not None and tail_k[0] == "place" and seq[0].low not in doc.gaz.first_names:
-                if not doc.sports and seq[cut - 1].low not in ORG_SUFFIXES:
-                    resolve_run(doc, seq[:cut], toks)
-                    resolve_run(doc, seq[cut:], toks)
-                    return
-        if any(t.text == "." for t in seq[1:2]):
-            _emit(doc, seq, "person")  # "C. Lewis"
+            if tail[0].low in doc.gaz.first_names or len(tail) >= 2:
+                resolve_run(doc, seq[:cut], toks)
+                resolve_run(doc, tail, toks)
+                return
+            break
+    # One unknown word before a well-known place ("Lebed Chechnya" in a headline): two names.
+    tail_k = _known(doc, seq[1:], strict=True)
+    if tail_k is not None and tail_k[0] == "place" and seq[0].low not in doc.gaz.first_names:
+        if not doc.sports and seq[0].low not in ORG_SUFFIXES:
+            resolve_run(doc, seq[:1], toks)
+            resolve_run(doc, seq[1:], toks)
             return
-        if doc.sports and not doc.solo_sport and _team_line(seq, toks) and seq[0].low not in doc.gaz.first_names:
-            _emit(doc, seq, "organization")
-            return
-        if doc.sports and seq[0].low not in doc.gaz.first_names and any(
-            (p := doc.gaz.place(t.low)) is not None and p.kind != "country" for t in seq
-        ):
-            _emit(doc, seq, "organization")  # "Dynamo Moscow", "Standard Liege"
-            return
-        if any(t.low in DEMONYMS or t.low in COMMON_WORDS and t.low not in NAME_PARTICLES for t in seq[1:]):
-            # "Grace Road", "American League": not a person; keep only what is known.
-            if seq[-1].low in ("road", "street", "avenue", "square", "stadium", "park", "bridge", "river", "island", "islands", "mountains", "valley", "lake", "sea", "ocean", "bay", "coast", "peninsula", "strait"):
-                _emit(doc, seq, "place")
-            return
-        if len(seq) <= 5 and sum(1 for t in seq if t.kind == "acr" or t.text.isupper() and len(t.text) > 1) == 0:
-            confident = seq[0].low in doc.gaz.first_names
-            prv = tok_before(toks, seq[0])
-            if not confident and prv is not None and prv.low == "the" and not prv.cap:
-                _emit(doc, seq, "organization", confident=False)  # "the Hong Kong Standard said"
-            elif not confident and any(t.low in doc.lower_seen for t in seq[1:]):
-                return  # "Human Rights", "Democracy Wall": the article writes these words in lower case
-            else:
-                _emit(doc, seq, "person", confident=confident)
+    if doc.sports and seq[0].low not in doc.gaz.first_names and any(
+        (p := doc.gaz.place(t.low)) is not None and p.kind != "country" for t in seq
+    ):
+        _emit(doc, seq, "organization")  # "Dynamo Moscow", "Standard Liege"
         return
-    # A lone word.
+    if any(t.low in DEMONYMS or t.low in COMMON_WORDS and t.low not in NAME_PARTICLES for t in seq[1:]):
+        # "Grace Road", "American League": not a person; keep only what is known.
+        if seq[-1].low in PLACE_SUFFIXES:
+            _emit(doc, seq, "place")
+        return
+    if len(seq) <= 5 and sum(1 for t in seq if t.kind == "acr" or t.text.isupper() and len(t.text) > 1) == 0:
+        confident = seq[0].low in doc.gaz.first_names
+        prv = tok_before(toks, seq[0])
+        if not confident and prv is not None and prv.low == "the" and not prv.cap:
+            _emit(doc, seq, "organization", confident=False)  # "the Hong Kong Standard said"
+        elif not confident and any(t.low in doc.lower_seen for t in seq[1:]):
+            return  # "Human Rights", "Democracy Wall": the article writes these words in lower case
+        else:
+            _emit(doc, seq, "person", confident=confident)
+
+
+def _resolve_lone_word(doc: Doc, seq: list[Tok], toks: list[Tok]) -> None:
+    """One capitalised word: emitted untyped (the article-wide pass decides) unless ruled out."""
     t = seq[0]
     if "-" in t.text and t.kind == "word":
         # "Russia-DPRK", "U.S.-China": two names joined.
