@@ -36,110 +36,39 @@ def _acronym(words: tuple[str, ...]) -> str:
 def type_spans(doc: Doc) -> list[Span]:
     """Fold short forms into full names and type the lone words; returns the spans in order."""
     spans = sorted(doc.spans, key=lambda s: s.start)
-    # Short forms of organisations: "Corvane" for "Corvane Batteries", "Bellhaven Primary" for
-    # "Bellhaven Primary School"; a prefix two organisations share means neither.
-    org_prefix: dict[str, str] = {}
-    for s in spans:
-        if s.type == "organization" and s.ntok >= 2 and s.confident and not s.caps:
-            words = s.canon.split()
-            for k in range(1, len(words)):
-                pre = " ".join(words[:k]).casefold()
-                if pre in COMMON_WORDS or pre in DEMONYMS or words[k - 1].casefold() in CONNECT:
-                    break
-                if org_prefix.get(pre, s.canon) != s.canon:
-                    org_prefix[pre] = ""
-                else:
-                    org_prefix[pre] = s.canon
-    for s in spans:
-        if s.type == "person" and s.ntok >= 2 and not s.confident and org_prefix.get(s.text.casefold()):
-            s.type, s.canon, s.confident = "organization", org_prefix[s.text.casefold()], True
-    # Full person names, in order, for surname and short-form folding.
-    persons: list[Span] = [s for s in spans if s.type == "person" and s.ntok >= 2]
-    # Merge near-identical full names ("Luis"/"Luiz ... Lula da Silva") and sub-names into the fullest.
-    canon_of: dict[str, str] = {}
-    full_names = sorted({p.canon for p in persons}, key=lambda c: (-len(c.split()), -len(c), c))
-    split = {n: n.split() for n in full_names}
-    by_edge: dict[str, list[str]] = {}
-    for n in full_names:
-        for w in {split[n][0], split[n][-1]}:
-            by_edge.setdefault(w, []).append(n)
-    for name in full_names:
-        toks = split[name]
-        target = name
-        # Longest names come first; a bounded look keeps pathological lists of namesakes linear.
-        cands = by_edge.get(toks[-1], [])[:_MAX_CANDIDATES] + by_edge.get(toks[0], [])[:_MAX_CANDIDATES]
-        for bigger in cands:
-            bt = split[bigger]
-            if bigger == name or len(bt) < len(toks):
-                continue
-            if bigger in canon_of and canon_of[bigger] != bigger:
-                continue
-            if len(bt) > len(toks) and any(bt[k : k + len(toks)] == toks for k in range(len(bt) - len(toks) + 1)):
-                target = bigger
-                break
-            preferred = bigger in _KNOWN_FULL or (name not in _KNOWN_FULL and bigger < name)
-            if len(bt) == len(toks) and bt[-1] == toks[-1] and preferred and _close(bigger, name):
-                target = bigger
-                break
-        known = _KNOWN_BY_LAST.get(toks[-1])
-        if target == name and known and known != name and _close(known, name):
-            target = known  # "Luis Inacio Lula da Silva" is filed as "Luiz Inacio Lula da Silva"
-        canon_of[name] = target
-    for p in persons:
-        p.canon = canon_of.get(p.canon, p.canon)
-    # token -> list of (position, canonical) of full names holding it
-    by_token: dict[str, list[tuple[int, str]]] = {}
-    last_tokens: set[str] = set()
-    for p in persons:
-        words = p.canon.split()
-        if p.confident:
-            last_tokens.add(words[-1].casefold())
-        for w in words:
-            lw = w.casefold()
-            if lw in NAME_PARTICLES or len(lw) < 2:
-                continue
-            lst = by_token.setdefault(lw, [])
-            if not lst or lst[-1][1] != p.canon:
-                lst.append((p.start, p.canon))
+    org_prefix = _org_short_forms(spans)
+    persons = [s for s in spans if s.type == "person" and s.ntok >= 2]
+    _merge_full_names(persons)
+    by_token, last_tokens = _person_index(persons)
     # Surface -> type from confident typed spans, for lone words and consistency.
     surface_type: dict[str, tuple[str, str]] = {}
     for s in spans:
         if s.type is not None and s.confident and not s.caps:
             surface_type.setdefault(s.text.casefold(), (s.type, s.canon))
-    # "Pirelli SpA" makes a lone "Pirelli" the same company, whatever else the word could be.
-    company_heads: dict[str, str] = {}
-    for s in spans:
-        words = [w for w in s.tokens if w != "."]
-        if s.type == "organization" and len(words) >= 2 and words[-1].replace(".", "") in CORP_SUFFIXES:
-            head = s.text[: s.text.rfind(" ")].strip().casefold() if " " in s.text else ""
-            if head:
-                company_heads.setdefault(head, s.canon)
+    company_heads = _company_heads(spans)
     acronyms: dict[str, tuple[str, str]] = {}
     for s in spans:
         if s.type in ("organization", "place") and s.ntok >= 2:
             acronyms.setdefault(_acronym(s.tokens), (s.type, s.canon))
-
     # "Callow Irrigation Cooperative (CIC)": a name with an acronym is an organisation, not a person.
     person_acronyms: dict[str, list[Span]] = {}
     for s in spans:
         if s.type == "person" and not s.confident and s.ntok >= 3:
             person_acronyms.setdefault(_acronym(s.tokens), []).append(s)
-
-    pending: dict[str, list[Span]] = {}
     teams: set[str] = set()
     if doc.sports and not doc.solo_sport:
-        for s in spans:
-            if s.type is None and _team_context(doc, s):
-                teams.add(s.text.casefold())
+        teams = {s.text.casefold() for s in spans if s.type is None and _team_context(doc, s)}
+
+    pending: dict[str, list[Span]] = {}
     for s in spans:
         if s.type == "person" and s.ntok >= 2:
             continue
         if s.ntok > 2 and s.type is not None:
             continue
-        if s.type is None and s.text.casefold() in teams and s.text.casefold() not in by_token:
+        key = s.text.casefold()
+        if s.type is None and key in teams and key not in by_token:
             s.type = "organization"
             continue
-        key = s.text.casefold()
         if key in company_heads and s.type in (None, "person", "organization"):
             s.type, s.canon = "organization", company_heads[key]
             continue
@@ -176,17 +105,8 @@ def type_spans(doc: Doc) -> list[Span]:
             s.type, s.canon = st
             continue
         pending.setdefault(key, []).append(s)
-    # A lone word listed with a typed name takes its type: "Ashford Springs and Callow".
-    coord: dict[int, str] = {}
-    for i, s in enumerate(spans):
-        if s.type is None:
-            for j in (i - 1, i + 1):
-                if 0 <= j < len(spans) and spans[j].type in TYPES:
-                    a, b = (spans[j], s) if j < i else (s, spans[j])
-                    m = _COORD.match(doc.text, a.end, b.start)
-                    appositive = doc.text.startswith(("'s", "’s"), s.end)  # "Jane Doe, Acme's chief"
-                    if m and m.end() == b.start and not appositive and s.confident:
-                        coord[id(s)] = spans[j].type or ""
+
+    coord = _coordinated(doc, spans)
     for key, group in pending.items():
         pre = org_prefix.get(key) if key not in by_token else None
         typ = _guess_lone(doc, group, coord, 1 if pre else 0)
@@ -194,8 +114,114 @@ def type_spans(doc: Doc) -> list[Span]:
             s.type = typ
             if typ == "organization" and pre:
                 s.canon = pre
-
     return spans
+
+
+def _org_short_forms(spans: list[Span]) -> dict[str, str]:
+    """Leading words of organisation names -> the name ("Corvane" -> "Corvane Batteries").
+
+    A prefix two organisations share maps to "" (neither).  Unknown two-word "persons"
+    that are such a prefix ("Bellhaven Primary") are retyped here.
+    """
+    org_prefix: dict[str, str] = {}
+    for s in spans:
+        if s.type == "organization" and s.ntok >= 2 and s.confident and not s.caps:
+            words = s.canon.split()
+            for k in range(1, len(words)):
+                pre = " ".join(words[:k]).casefold()
+                if pre in COMMON_WORDS or pre in DEMONYMS or words[k - 1].casefold() in CONNECT:
+                    break
+                org_prefix[pre] = s.canon if org_prefix.get(pre, s.canon) == s.canon else ""
+    for s in spans:
+        if s.type == "person" and s.ntok >= 2 and not s.confident and org_prefix.get(s.text.casefold()):
+            s.type, s.canon, s.confident = "organization", org_prefix[s.text.casefold()], True
+    return org_prefix
+
+
+def _merge_full_names(persons: list[Span]) -> None:
+    """Give near-identical full names and sub-names the fullest name as canonical.
+
+    "Lula da Silva" -> "Luiz Inacio Lula da Silva"; "Luis ..." / "Luiz ..." -> one of
+    them (the shipped table's spelling if it has one).
+    """
+    canon_of: dict[str, str] = {}
+    full_names = sorted({p.canon for p in persons}, key=lambda c: (-len(c.split()), -len(c), c))
+    split = {n: n.split() for n in full_names}
+    by_edge: dict[str, list[str]] = {}
+    for n in full_names:
+        for w in {split[n][0], split[n][-1]}:
+            by_edge.setdefault(w, []).append(n)
+    for name in full_names:
+        toks = split[name]
+        target = name
+        # Longest names come first; a bounded look keeps pathological lists of namesakes linear.
+        cands = by_edge.get(toks[-1], [])[:_MAX_CANDIDATES] + by_edge.get(toks[0], [])[:_MAX_CANDIDATES]
+        for bigger in cands:
+            bt = split[bigger]
+            if bigger == name or len(bt) < len(toks):
+                continue
+            if bigger in canon_of and canon_of[bigger] != bigger:
+                continue
+            if len(bt) > len(toks) and any(bt[k : k + len(toks)] == toks for k in range(len(bt) - len(toks) + 1)):
+                target = bigger
+                break
+            preferred = bigger in _KNOWN_FULL or (name not in _KNOWN_FULL and bigger < name)
+            if len(bt) == len(toks) and bt[-1] == toks[-1] and preferred and _close(bigger, name):
+                target = bigger
+                break
+        known = _KNOWN_BY_LAST.get(toks[-1])
+        if target == name and known and known != name and _close(known, name):
+            target = known  # "Luis Inacio Lula da Silva" is filed as "Luiz Inacio Lula da Silva"
+        canon_of[name] = target
+    for p in persons:
+        p.canon = canon_of.get(p.canon, p.canon)
+
+
+def _person_index(persons: list[Span]) -> tuple[dict[str, list[tuple[int, str]]], set[str]]:
+    """Each word of a full name -> where full names holding it start (changes only), and the
+    last words of names with a known first name (these may claim a word that is also a place)."""
+    by_token: dict[str, list[tuple[int, str]]] = {}
+    last_tokens: set[str] = set()
+    for p in persons:
+        words = p.canon.split()
+        if p.confident:
+            last_tokens.add(words[-1].casefold())
+        for w in words:
+            lw = w.casefold()
+            if lw in NAME_PARTICLES or len(lw) < 2:
+                continue
+            lst = by_token.setdefault(lw, [])
+            if not lst or lst[-1][1] != p.canon:
+                lst.append((p.start, p.canon))
+    return by_token, last_tokens
+
+
+def _company_heads(spans: list[Span]) -> dict[str, str]:
+    """Short names of companies: "Pirelli SpA" makes a lone "Pirelli" the same company."""
+    heads: dict[str, str] = {}
+    for s in spans:
+        words = [w for w in s.tokens if w != "."]
+        if s.type == "organization" and len(words) >= 2 and words[-1].replace(".", "") in CORP_SUFFIXES:
+            head = s.text[: s.text.rfind(" ")].strip().casefold() if " " in s.text else ""
+            if head:
+                heads.setdefault(head, s.canon)
+    return heads
+
+
+def _coordinated(doc: Doc, spans: list[Span]) -> dict[int, str]:
+    """A lone word listed with a typed name takes its type: "Ashford Springs and Callow"."""
+    coord: dict[int, str] = {}
+    for i, s in enumerate(spans):
+        if s.type is not None or not s.confident:
+            continue
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(spans) and spans[j].type in TYPES:
+                a, b = (spans[j], s) if j < i else (s, spans[j])
+                m = _COORD.match(doc.text, a.end, b.start)
+                appositive = doc.text.startswith(("'s", "’s"), s.end)  # "Jane Doe, Acme's chief"
+                if m and m.end() == b.start and not appositive:
+                    coord[id(s)] = spans[j].type or ""
+    return coord
 
 
 def group_entities(spans: list[Span]) -> list[Entity]:
