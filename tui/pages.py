@@ -107,7 +107,7 @@ _CHROME = re.compile(
       | (?:subscribe|sign\ up)\ (?:to|for)\ .{0,60}(?:newsletter|briefing|alerts?|digest|updates).*
       | comments\ (?:are|have\ been)\ (?:closed|disabled).*
       | \((?:additional\ )?(?:reporting|writing|editing|compiled|produced)\ by\b.*\)
-      | (?:last\ )?updated\s*:?.*\d.*
+      | (?:last\ )?updated(?:\ on|\ at)?\s*:?\s*[\w,./: ]{0,40}\d[\w,./: ]{0,30}
       | publish(?:ed)?(?:\ date|\ on)?\s*:.*
       | -{3,}|\*{3,}|_{3,}
     )$""",
