@@ -243,7 +243,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_app(args)
         return int(args.func(args) or 0)
     except ConfigError as exc:
-        print(f"newsreader: {exc}", file=sys.stderr)
+        from tui.sanitize import display_line
+
+        # One line, whatever the file holds: setting names from the file may contain newlines or controls.
+        print(f"newsreader: {display_line(str(exc), 2000)}", file=sys.stderr)
         return 2
     except StoreError as exc:
         print(f"newsreader: {exc}", file=sys.stderr)

@@ -10,6 +10,7 @@ names, unknown actions and keys bound twice are all caught before anything runs.
 from __future__ import annotations
 
 import difflib
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -81,8 +82,26 @@ def _compose(text: str, name: str) -> yaml.Node | None:
         line = f"{mark.line + 1}" if mark else "?"
         problem = exc.problem or exc.context or "invalid YAML"
         raise ConfigError(f"{name}:{line}: YAML syntax error: {problem}") from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise ConfigError(f"{name}:{line}: not YAML text: {exc.reason} character {exc.character!r}") from None
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{name}: YAML error: {str(exc).splitlines()[0]}") from None
+        raise ConfigError(f"{name}:1: YAML error: {str(exc).splitlines()[0]}") from None
+    except RecursionError:
+        raise ConfigError(f"{name}:{_deepest_line(text)}: config nested too deeply") from None
+
+
+def _deepest_line(text: str, limit: int = 100) -> int:
+    """The line where brackets or indentation first nest past ``limit`` (for the error message)."""
+    depth = 0
+    for n, line in enumerate(text.splitlines(), 1):
+        if len(line) - len(line.lstrip(" ")) > 2 * limit:
+            return n
+        for ch in line:
+            depth += (ch in "[{") - (ch in "]}")
+            if depth > limit:
+                return n
+    return 1
 
 
 _SCALAR_TAGS = {
@@ -161,6 +180,8 @@ def _check_value(reader: _Reader, node: yaml.Node, path: str, default: Any, valu
             raise reader.fail(node, path, f"expected {_type_name(default)}, got {_type_name(value)}")
         if isinstance(default, int) and not isinstance(value, int):
             raise reader.fail(node, path, f"expected a whole number, got {value!r}")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise reader.fail(node, path, f"expected a finite number, got {value!r}")
         if value < 0:
             raise reader.fail(node, path, f"must not be negative, got {value!r}")
         return value
@@ -331,12 +352,15 @@ def load_config(user_path: Path | None = None) -> Config:
         if node is not None:
             if not isinstance(node, yaml.MappingNode):
                 raise ConfigError(f"{name}:{node.start_mark.line + 1}: config must be a mapping of settings")
-            merged = _merge(reader, node, "", defaults)
-            keys_node = merged.pop("keys", None)
-            data = merged
-            if not isinstance(keys_node, yaml.Node):
-                keys_node = None
-            effective = _keys(reader, keys_node, base_keys, where)
+            try:
+                merged = _merge(reader, node, "", defaults)
+                keys_node = merged.pop("keys", None)
+                data = merged
+                if not isinstance(keys_node, yaml.Node):
+                    keys_node = None
+                effective = _keys(reader, keys_node, base_keys, where)
+            except RecursionError:
+                raise ConfigError(f"{name}:{_deepest_line(text)}: config nested too deeply") from None
             if not isinstance(data.get("feeds"), list):
                 data["feeds"] = default_feeds
     data.pop("keys", None)
