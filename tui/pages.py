@@ -6,13 +6,17 @@ outlet's other headlines. Everything downstream (quotes, entities, duplicate
 clustering) must see the story alone, so cleaning is one step with one output,
 ``Page``. The rules are line-level and generic (no per-site templates):
 
-* chrome lines are recognised by shape ("Advertisement", "A A A", copyright),
-* header lines (date bars, "Source: X | Published: ...", bylines) give metadata,
+* chrome lines are recognised by shape ("Advertisement", "A A A", copyright,
+  "(Reporting by ...)"), each line on its own before lines are re-joined,
+* header lines (date bars, "Source: X | Published: ...", "*By X | Outlet |
+  date*", bylines, a masthead) give metadata; a date above the headline is
+  the site's "today" and is ignored,
 * photo captions ("FILE - ...", "Photo: ...", Markdown images) are kept apart,
-* a trailing "Related:" list or a run of truncated headline/teaser pairs is the
-  outlet's sidebar, not the story,
+* a trailing "Related:" list, a footer after a horizontal rule, italic credit
+  lines at the end, or a run of truncated headline/teaser pairs is the
+  outlet's, not the story's,
 * hard-wrapped lines are re-joined when the next word would have fitted on the
-  line had the break been a real paragraph end.
+  line had the break been a real paragraph end; sub-heads stay paragraphs.
 
 A leading dateline ("WASHINGTON DC: ", "NEW YORK (AP) -- ") stays in the body:
 it is part of the story's first sentence as the outlet printed it.
