@@ -518,7 +518,7 @@ def cluster(items: Sequence[tuple[K, str]], settings: ClusterSettings = ClusterS
             else:
                 if len(reps) < leaders:
                     reps.append(d)
-    del key_sets
+    key_sets.clear()
 
     # Pass 2: boilerplate is what many stories share.
     floor = settings.boilerplate_stories
