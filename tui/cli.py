@@ -258,8 +258,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         msg = " ".join(str(exc).split()) or type(exc).__name__
         if "locked" in msg or "busy" in msg:
             print(f"newsreader: the store is busy ({msg}); another program holds it, try again", file=sys.stderr)
-        else:
+        elif any(w in msg for w in ("malformed", "not a database", "corrupt", "disk image")):
             print(f"newsreader: the store is damaged ({msg}); {REBUILD_HINT}", file=sys.stderr)
+        else:  # read-only file, full disk, I/O error: nothing to rebuild, the cause is outside
+            print(f"newsreader: cannot use the store ({msg})", file=sys.stderr)
         return 3
     except KeyboardInterrupt:
         return 130
