@@ -330,3 +330,45 @@ def test_zz_report_the_slowest_article() -> None:
     for label, (dt, what) in sorted(WORST.items(), key=lambda kv: -kv[1][0])[:8]:
         print(f"slowest {label}: {dt * 1000:.0f} ms ({what})")
     assert all(dt < ARTICLE_BUDGET * 2 for dt, _ in WORST.values())
+
+
+def test_feed_size_and_time_limits_from_the_config_reach_refresh(tmp_path: Path, capsys) -> None:
+    """limits.max_download_bytes and limits.download_timeout bound each feed download."""
+    from httpserver import LocalServer, Route, trickle_handler
+
+    from tui.cli import main
+
+    big_item = "<item><title>t</title><description>" + "x" * 1000 + "</description></item>"
+    big = ('<?xml version="1.0"?><rss version="2.0"><channel><title>Big</title>' + big_item * 60
+           + "</channel></rss>").encode()
+    db = tmp_path / "s.db"
+    with LocalServer() as server:
+        server.routes["/big.xml"] = Route(big)
+        server.routes["/endless.xml"] = Route(stream_bytes=200 * 1024 * 1024)
+        server.routes["/slow.xml"] = Route(big, delay=30)
+        server.routes["/trickle.xml"] = Route(handler=trickle_handler(0.05, stop_after=30))
+        cfg = tmp_path / "config.yaml"
+        cfg.write_text(
+            f"store:\n  path: {db}\n  import_samples: false\nlimits:\n  max_download_bytes: 20000\n"
+            f"  download_timeout: 1.5\nfeeds:\n" + "".join(
+                f"  - {server.url(p)}\n" for p in ("/big.xml", "/endless.xml", "/slow.xml", "/trickle.xml")),
+            encoding="utf-8")
+        t = time.perf_counter()
+        status = main(["--config", str(cfg), "refresh", "--no-full-text"])
+        dt = time.perf_counter() - t
+    out = capsys.readouterr().out
+    assert status == 1
+    assert out.count("too large") == 2, out  # the big feed and the endless one
+    assert out.count("timed out after 1.5 s") == 2, out  # the silent server and the trickle
+    assert "4 feeds: 0 new articles, 0 updated, 4 with errors" in out
+    assert dt < 15  # four feeds, one host (1 s apart), each cut off at 1.5 s or 20 KB
+
+
+def test_limits_are_documented_in_the_shipped_config() -> None:
+    from tui.config import default_config_text
+
+    text = default_config_text().splitlines()
+    for key in ("max_article_bytes", "max_quotes_per_article", "max_entities_per_article", "max_download_bytes",
+                "download_timeout"):
+        (i,) = [n for n, line in enumerate(text) if line.strip().startswith(key + ":")]
+        assert text[i - 1].strip().startswith("#") or text[i - 2].strip().startswith("#"), key
