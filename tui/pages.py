@@ -65,6 +65,9 @@ _DATE_FORMS = [
 ]
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def parse_date(text: str) -> str | None:
     """The first date in ``text`` as ISO ``YYYY-MM-DD``, or None."""
     for form in _DATE_FORMS:
@@ -83,7 +86,7 @@ def parse_date(text: str) -> str | None:
 
 def _is_date_line(line: str) -> bool:
     """A line that is only a date (with weekday/time decoration): page chrome."""
-    if len(line) > 60 or not any(ch.isdigit() for ch in line):
+    if len(line) > 60 or not _DIGIT.search(line):
         return False
     for form in _DATE_FORMS:
         m = form.search(line)
