@@ -32,7 +32,7 @@ sys.path.insert(0, str(REPO / "tests" / "bench"))
 from corpus import generate  # noqa: E402
 
 KILL_TRIALS = 50
-CORPUS_SIZE = 90
+CORPUS_SIZE = 70
 
 
 def _env(data_home: Path) -> dict[str, str]:
@@ -98,19 +98,19 @@ def test_kill_9_during_import_loses_nothing_committed_and_the_next_import_resume
         proc = subprocess.Popen([sys.executable, "-m", "tui", "import", str(corpus), "--workers", "0"],
                                 env=_env(data_home), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         how = rng.random()
-        if how < 0.1:
-            time.sleep(rng.uniform(0.0, 0.5))  # during start-up or while the store is created
+        if how < 0.2:
+            time.sleep(rng.uniform(0.0, 0.6))  # during start-up or while the store is created
         else:
             # Once the importer has the store open (its WAL appears) ...
             wal = Path(f"{db}-wal")
             deadline = time.monotonic() + 30
             while not wal.exists() and proc.poll() is None and time.monotonic() < deadline:
                 time.sleep(0.005)
-            if how < 0.5:
-                time.sleep(rng.uniform(0.0, 0.8))  # ... at any moment of its first second,
+            if how < 0.6:
+                time.sleep(rng.uniform(0.0, 0.7))  # ... at any moment of its first batch,
             else:
                 _wait_for_progress(db, len(before), proc)  # ... or just after a batch was committed.
-                time.sleep(rng.uniform(0.0, 0.4))
+                time.sleep(rng.uniform(0.0, 0.3))
         was_running = proc.poll() is None
         if was_running:
             os.kill(proc.pid, signal.SIGKILL)
