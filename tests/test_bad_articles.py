@@ -372,3 +372,13 @@ def test_limits_are_documented_in_the_shipped_config() -> None:
                 "download_timeout"):
         (i,) = [n for n, line in enumerate(text) if line.strip().startswith(key + ":")]
         assert text[i - 1].strip().startswith("#") or text[i - 2].strip().startswith("#"), key
+
+
+def test_the_article_size_cap_applies_to_feed_entries_too(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        imp = Importer(store, max_bytes=10_000)
+        with pytest.raises(UnreadableError, match="too large"):
+            imp.import_page("https://example.org/huge", Page(title="Huge", body="é" * 6_000), "d1")
+        assert imp.import_page("https://example.org/ok", Page(title="Ok", body="The dam opened. " * 100),
+                               "d2") == "imported"
+        assert store.article_count() == 1

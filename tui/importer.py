@@ -140,10 +140,16 @@ class Importer:
 
     def import_page(self, source: str, page: Page, digest: str, *, feed_id: int | None = None,
                     full_text: bool = False) -> str:
-        """Store one page from a feed or fetch: 'imported', 'updated' or 'unchanged'."""
+        """Store one page from a feed or fetch: 'imported', 'updated' or 'unchanged'.
+
+        Raises UnreadableError when the text is over the per-article size cap, as for files.
+        """
         known = self.store.article_hash(source)
         if known and known[1] == digest:
             return "unchanged"
+        size = len(page.body.encode("utf-8", "surrogatepass")) if len(page.body) * 4 > self.max_bytes else 0
+        if size > self.max_bytes:
+            raise UnreadableError(f"too large ({size:,} bytes; limit {self.max_bytes:,})")
         prep = prepare_page(source, digest, page, self.settings, self.max_quotes, self.max_entities)
         with self.store.conn:
             new = self.store_prepared(prep, feed_id=feed_id, full_text=full_text)
