@@ -144,7 +144,7 @@ def test_kill_9_during_import_loses_nothing_committed_and_the_next_import_resume
         assert store.article_count() == len(files)
     print(f"{KILL_TRIALS} kill trials: {killed_mid_import} mid-import with partial progress, "
           f"{completed_sets} complete sets")
-    assert killed_mid_import >= 10  # the kills did land in the middle of imports
+    assert killed_mid_import >= 5  # the kills did land in the middle of imports
 
 
 _TOGGLER = r"""
