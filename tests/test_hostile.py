@@ -324,3 +324,19 @@ def test_quadratic_entity_blowup_is_bounded() -> None:
     feed = parse_feed(doc, "https://x.example/feed")
     assert time.perf_counter() - t < 5
     assert len(repr(feed)) < 2_000_000  # 50 KB x 20,000 = 1 GB were it expanded
+
+
+def test_file_names_with_escape_sequences_are_printed_inertly(tmp_path: Path, capsys) -> None:
+    from tui.cli import main
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "\x1b]52;c;cHduZWQ=\x07evil\x1b[2J.txt").write_bytes(b"\x00\x01binary")
+    (folder / "ok\x1b[31m.txt").write_text("Dam opens\n\nThe new dam opened on Saturday. " * 5)
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text(f"store:\n  path: {tmp_path / 's.db'}\n", encoding="utf-8")
+    assert main(["--config", str(cfg), "import", str(folder)]) == 0
+    assert main(["--config", str(cfg), "cluster", str(folder)]) == 1
+    got = capsys.readouterr()
+    assert "skipped" in got.out and "evil" in got.out and "ok" in got.out
+    assert not UNSAFE.search(got.out.replace("\n", "")) and not UNSAFE.search(got.err.replace("\n", ""))

@@ -27,7 +27,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         try:
             text = decode_bytes(Path(path).read_bytes())
         except (OSError, UnreadableError) as exc:
-            print(f"newsreader: {path}: skipped: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
+            print(f"newsreader: {_safe(path)}: skipped: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
             status = 1
             continue
         analysis = analyze_text(text, name=path, clean=not args.no_clean)
@@ -66,7 +66,7 @@ def _cmd_cluster(args: argparse.Namespace) -> int:
         try:
             text = decode_bytes(p.read_bytes())
         except (OSError, UnreadableError) as exc:
-            print(f"newsreader: {p}: skipped: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
+            print(f"newsreader: {_safe(p)}: skipped: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
             status = 1
             continue
         items.append((str(p), parse_page(text, name=str(p)).body))
@@ -79,11 +79,18 @@ def _cmd_cluster(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         for s in stories:
-            print(f"{len(s['articles'])}  {s['canonical']}")
+            print(f"{len(s['articles'])}  {_safe(s['canonical'])}")
             for a in s["articles"]:
                 if a != s["canonical"]:
-                    print(f"   {a}")
+                    print(f"   {_safe(a)}")
     return status
+
+
+def _safe(text: object) -> str:
+    """A file name or reason as one inert line: names on disk can hold escape sequences too."""
+    from tui.sanitize import display_line
+
+    return display_line(str(text), 1000)
 
 
 def _load_config(args: argparse.Namespace):
@@ -144,7 +151,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
             bar.close()
     print(summary.line() + f" in {summary.seconds:.1f} s")
     for s in summary.skipped:
-        print(f"  skipped {s.source}: {s.reason}")
+        print(f"  skipped {_safe(s.source)}: {_safe(s.reason)}")
     return 1 if missing else 0
 
 
