@@ -264,6 +264,11 @@ def _damage(kind: str, db: Path) -> None:
     elif kind == "foreign":
         db.unlink()
         _foreign(db)
+    elif kind == "tail":
+        # The schema is intact; the last pages (article bodies, indexes) are not.
+        for i in range(len(data) * 2 // 3, len(data)):
+            data[i] = 0x5A
+        db.write_bytes(bytes(data))
 
 
 @pytest.mark.parametrize("kind", ["garbage", "truncated", "truncated-header", "bad-pages", "foreign"])
@@ -292,7 +297,7 @@ def test_a_damaged_or_foreign_store_is_one_line_naming_rebuild_and_never_written
     assert db.read_bytes() == original  # never silently overwritten
 
 
-@pytest.mark.parametrize("kind", ["garbage", "bad-pages", "foreign"])
+@pytest.mark.parametrize("kind", ["garbage", "bad-pages", "foreign", "tail"])
 def test_rebuild_moves_the_store_aside_and_rebuilds_from_sources(tmp_path, capsys, kind):
     db = _good_store(tmp_path)
     with Store(db) as store:
@@ -314,7 +319,7 @@ def test_rebuild_moves_the_store_aside_and_rebuilds_from_sources(tmp_path, capsy
         got_read = {r[0] for r in store.conn.execute("SELECT source FROM articles WHERE read=1")}
         got_starred = {r[0] for r in store.conn.execute("SELECT source FROM articles WHERE starred=1")}
         feeds = [f["url"] for f in store.feeds()]
-    if kind == "bad-pages":
+    if kind in ("bad-pages", "tail"):
         # Marks and feeds survive when SQLite can still read their pages; never invented.
         assert got_read <= read and got_starred <= starred
     elif kind == "garbage" or kind == "foreign":

@@ -86,6 +86,38 @@ def _rows(conn: sqlite3.Connection, sql: str, problems: list[str], what: str):
         problems.append(f"{what}: unreadable ({exc})")
 
 
+def _article_rows(conn: sqlite3.Connection, columns: str, problems: list[str], what: str):
+    """Every readable row of ``articles``: a scan, then one lookup per id past a damaged page."""
+    seen: set[int] = set()
+    before = len(problems)
+    for row in _rows(conn, f"SELECT id, {columns} FROM articles", problems, what):
+        seen.add(row[0])
+        yield row[1:]
+    if len(problems) == before:
+        return
+    # The highest article id, from whichever table can still say it.
+    top = max(seen, default=0)
+    for sql in ("SELECT max(id) FROM articles", "SELECT max(article_id) FROM fingerprints",
+                "SELECT max(canonical_id) FROM stories", "SELECT max(article_id) FROM quotes",
+                "SELECT max(rowid) FROM articles_fts"):
+        try:
+            top = max(top, int(conn.execute(sql).fetchone()[0] or 0))
+        except (sqlite3.DatabaseError, TypeError, ValueError):
+            continue
+    lost = 0
+    for aid in range(1, top + 1):
+        if aid in seen:
+            continue
+        try:
+            row = conn.execute(f"SELECT {columns} FROM articles WHERE id=?", (aid,)).fetchone()
+        except sqlite3.DatabaseError:
+            lost += 1
+            continue
+        if row is not None:
+            yield row
+    problems.append(f"{what}: {lost} of {top} ids unreadable after looking up each one")
+
+
 def salvage(path: Path) -> Salvage:
     """Read what can be read from a (possibly damaged) store file, without writing it."""
     out = Salvage()
@@ -98,7 +130,7 @@ def salvage(path: Path) -> Salvage:
         out.problems.append(f"not readable as a database ({exc})")
         return out
     try:
-        for r in _rows(conn, "SELECT source, read, starred FROM articles", out.problems, "reading marks"):
+        for r in _article_rows(conn, "source, read, starred", out.problems, "reading marks"):
             if isinstance(r[0], str):
                 out.articles[r[0]] = {"source": r[0], "read": bool(r[1]), "starred": bool(r[2])}
         feed_url: dict[int, str] = {}
@@ -112,9 +144,8 @@ def salvage(path: Path) -> Salvage:
                 out.feeds.append({"url": r[1], "name": r[2], "tags": tags})
         for r in _rows(conn, "SELECT kind, a, b FROM story_overrides", out.problems, "story corrections"):
             out.overrides.append((str(r[0]), str(r[1]), str(r[2] or "")))
-        sql = ("SELECT source, content_hash, title, outlet, published, url, body, captions, full_text, feed_id,"
-               " read, starred FROM articles")
-        for r in _rows(conn, sql, out.problems, "article texts"):
+        columns = "source, content_hash, title, outlet, published, url, body, captions, full_text, feed_id, read, starred"
+        for r in _article_rows(conn, columns, out.problems, "article texts"):
             if not isinstance(r[0], str) or not isinstance(r[6], str):
                 continue
             try:
