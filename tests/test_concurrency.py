@@ -212,3 +212,31 @@ def test_a_reader_sees_what_another_process_committed_without_reopening(tmp_path
         assert reader.data_version() != version
         assert reader.article_count() == n + 20
         assert reader.story_total() > stories
+
+
+def _open_new_store(path: str, barrier, results) -> None:  # runs in a child process
+    try:
+        barrier.wait(10)
+        with Store(path) as store:
+            store.add_feed(f"https://example.org/{os.getpid()}.xml")
+        results.put("ok")
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent
+        results.put(repr(exc))
+
+
+def test_processes_creating_the_same_new_store_at_once_all_succeed(tmp_path: Path):
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork")
+    for round_ in range(8):
+        path = str(tmp_path / f"new{round_}.db")
+        barrier, results = ctx.Barrier(4), ctx.Queue()
+        procs = [ctx.Process(target=_open_new_store, args=(path, barrier, results)) for _ in range(4)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(60)
+        outcomes = [results.get(timeout=5) for _ in procs]
+        assert outcomes == ["ok"] * 4, outcomes
+        with Store(path) as store:
+            assert len(store.feeds()) == 4 and store.integrity_ok()
