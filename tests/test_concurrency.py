@@ -240,3 +240,38 @@ def test_processes_creating_the_same_new_store_at_once_all_succeed(tmp_path: Pat
         assert outcomes == ["ok"] * 4, outcomes
         with Store(path) as store:
             assert len(store.feeds()) == 4 and store.integrity_ok()
+
+
+def test_the_reader_never_waits_for_the_importers_analysis(tmp_path: Path, monkeypatch):
+    """The importer holds the write lock only while it writes, not while it analyses."""
+    import tui.importer as importer_mod
+
+    (folder,) = _folders(tmp_path, (8,), seed=14)
+    db = tmp_path / "store.db"
+    ids = _base_store(db)
+    real = importer_mod.analyze_page
+
+    def slow(page, **kw):  # type: ignore[no-untyped-def]
+        time.sleep(0.25)  # a slow article: the analysis of a big page
+        return real(page, **kw)
+
+    monkeypatch.setattr(importer_mod, "analyze_page", slow)
+    done = threading.Event()
+
+    def run_import() -> None:
+        with Store(db) as store:
+            Importer(store, batch_seconds=1.0).import_paths([folder], workers=0)
+        done.set()
+
+    t = threading.Thread(target=run_import)
+    t.start()
+    worst = 0.0
+    with Store(db) as reader:
+        while not done.is_set():
+            start = time.perf_counter()
+            reader.set_read(ids[0], True)
+            reader.set_read(ids[0], False)
+            worst = max(worst, time.perf_counter() - start)
+            time.sleep(0.02)
+    t.join()
+    assert worst < 0.6, f"a mark waited {worst:.2f} s for the import"
