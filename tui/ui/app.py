@@ -88,6 +88,7 @@ class NewsReaderApp(App[None]):
         self._data_version = 0
         self._pending_story: int | None = None
         self._preview_timer = None
+        self._closed = False
         self._importing = False
         self._load_generation = 0
         self._filter_query: tuple[str, str] | None = None
@@ -180,6 +181,8 @@ class NewsReaderApp(App[None]):
             bar.update(Text(f"{n:,} stories", style="dim"))
 
     def _poll_store(self) -> None:
+        if self._closed:
+            return
         version = self.store.data_version()
         if version != self._data_version:
             self._data_version = version
@@ -200,6 +203,8 @@ class NewsReaderApp(App[None]):
         self._preview_timer = self.set_timer(PREVIEW_DELAY, self._show_pending)
 
     def _show_pending(self) -> None:
+        if self._closed:
+            return
         sid, self._pending_story = self._pending_story, None
         self._preview_timer = None
         if sid is not None and sid != self.current_story:
@@ -530,4 +535,7 @@ class NewsReaderApp(App[None]):
         self.query_one(StoryList).invalidate()
 
     def on_unmount(self) -> None:
+        self._closed = True
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
         self.store.close()
