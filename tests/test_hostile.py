@@ -340,3 +340,21 @@ def test_file_names_with_escape_sequences_are_printed_inertly(tmp_path: Path, ca
     got = capsys.readouterr()
     assert "skipped" in got.out and "evil" in got.out and "ok" in got.out
     assert not UNSAFE.search(got.out.replace("\n", "")) and not UNSAFE.search(got.err.replace("\n", ""))
+
+
+def test_an_unterminated_string_sequence_does_not_hide_the_rest_of_the_paragraph() -> None:
+    # A stray 0x9D byte in a Latin-1 page, or a cut-off OSC: the text after it stays visible (inert).
+    assert strip_controls("Mayor \x9dJane Doe said yes.") == "Mayor Jane Doe said yes."
+    assert "Jane Doe said yes." in strip_controls("Mayor \x1b]0;Jane Doe said yes.")
+    assert "Jane Doe said yes." in strip_controls("Mayor \x1bPJane Doe said yes.")
+    # Terminated ones are removed whole.
+    assert strip_controls("a\x1b]52;c;QUJD\x07b\x1bP+q\x1b\\c\x9d0;t\x9cd") == "abcd"
+
+
+@pytest.mark.parametrize("seq", ["\x9d", "\x9dx", "\x1b]x", "\x1bPx", "\x9b1", "\x1b[1", "\x1b]\x9d\x1bP\x9b"])
+def test_sanitizing_is_linear_in_the_length_of_the_text(seq: str) -> None:
+    text = seq * (400_000 // len(seq))
+    t = time.perf_counter()
+    out = strip_controls(text)
+    assert time.perf_counter() - t < 2
+    assert not UNSAFE.search(out)

@@ -12,13 +12,16 @@ from __future__ import annotations
 import re
 
 # CSI, OSC (terminated by BEL or ST), DCS/SOS/PM/APC strings, and 2-byte escapes.
+# A string sequence without its terminator loses only its introducer (the lone-ESC
+# branch; C1 introducers go with the controls): its payload is then inert text, and
+# a stray byte in a Latin-1 page cannot hide the rest of the paragraph.
 _ANSI = re.compile(
     r"""
     \x1b\[[0-?]*[ -/]*[@-~]            # CSI ... final byte
-    | \x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?  # OSC ... BEL or ST
-    | \x1b[PX^_][^\x1b]*(?:\x1b\\)?     # DCS / SOS / PM / APC
+    | \x1b\][^\x07\x1b]*(?:\x07|\x1b\\)   # OSC ... BEL or ST
+    | \x1b[PX^_][^\x1b]*\x1b\\          # DCS / SOS / PM / APC ... ST
     | \x9b[0-?]*[ -/]*[@-~]            # 8-bit CSI
-    | \x9d[^\x07\x9c]*[\x07\x9c]?      # 8-bit OSC
+    | \x9d[^\x07\x9c\x9d\x1b]*[\x07\x9c]  # 8-bit OSC ... BEL or ST
     | \x1b[@-Z\\-_]?                    # lone ESC or 2-byte escape
     """,
     re.VERBOSE,
