@@ -155,3 +155,24 @@ def test_folder_walk_skips_readme_and_hidden_files(tmp_path):
         Importer(store).import_paths([src])
         sources = [Path(r[0]).name for r in store.conn.execute("SELECT source FROM articles")]
     assert "README.md" not in sources and ".hidden.txt" not in sources
+
+
+def test_a_schema_1_store_is_migrated_and_keeps_its_stories(tmp_path):
+    from tui import store as store_mod
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    conn.executescript(store_mod._MIGRATIONS[0])
+    conn.execute(f"PRAGMA application_id={store_mod.APPLICATION_ID}")
+    conn.execute("PRAGMA user_version=1")
+    conn.execute("INSERT INTO articles(id, source, content_hash, title, body, length, story_id, imported_at,"
+                 " updated_at, read) VALUES (1, '/a.txt', 'h', 'Old story', 'Some body text here.', 20, 7, 0, 0, 1)")
+    conn.execute("INSERT INTO stories(id, canonical_id, title, n_articles, read) VALUES (7, 1, 'Old story', 1, 1)")
+    conn.execute("INSERT INTO cluster_keys(key, article_id) VALUES (42, 1)")
+    conn.commit()
+    conn.close()
+    with Store(path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == store_mod.SCHEMA_VERSION
+        assert store.conn.execute("SELECT story_id FROM cluster_keys WHERE key=42").fetchone()[0] == 7
+        assert store.story(7).read and store.story(7).title == "Old story"
+        assert store.key_story_counts([42], cap=5) == {42: 1}

@@ -134,8 +134,7 @@ class Importer:
         """Write one prepared article inside the caller's transaction; True if it was new."""
         aid, new = self.store.put_article(prep.source, prep.content_hash, prep.page, prep.quotes, prep.entities,
                                           feed_id=feed_id, full_text=full_text)
-        self.store.put_fingerprint(aid, prep.fingerprint, prep.keys)
-        place_article(self.store, aid, clu.Fingerprint.from_bytes(prep.fingerprint), self.settings)
+        place_article(self.store, aid, clu.Fingerprint.from_bytes(prep.fingerprint), self.settings, prep.fingerprint)
         return new
 
     def import_page(self, source: str, page: Page, digest: str, *, feed_id: int | None = None,

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from tui.records import Entity, Page, Quote
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SEARCH_LIMIT = 5000
 APPLICATION_ID = 0x4E575352  # "NWSR": tells our database from a foreign SQLite file
 REBUILD_HINT = "run 'newsreader rebuild' to move it aside (it is kept) and rebuild the store from your sources"
@@ -129,6 +129,14 @@ _MIGRATIONS: tuple[str, ...] = (
         VALUES ('delete', old.id, old.title, old.body);
         INSERT INTO articles_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
     END;
+    """,
+    # 2: index keys carry their article's story, so placement can count how many
+    # distinct stories share a sentence (boilerplate) without joining articles.
+    """
+    ALTER TABLE cluster_keys ADD COLUMN story_id INTEGER;
+    UPDATE cluster_keys SET story_id = (SELECT story_id FROM articles WHERE articles.id = cluster_keys.article_id);
+    CREATE INDEX cluster_keys_key_story ON cluster_keys(key, story_id);
+    DROP INDEX cluster_keys_key;
     """,
 )
 
@@ -416,35 +424,36 @@ class Store:
 
     # -- clustering index ------------------------------------------------------
 
-    def put_fingerprint(self, article_id: int, data: bytes, keys: Sequence[int]) -> None:
+    def put_fingerprint(self, article_id: int, data: bytes, keys: Sequence[int], story_id: int | None) -> None:
         self._conn.execute("INSERT OR REPLACE INTO fingerprints(article_id, data) VALUES (?,?)", (article_id, data))
         self._conn.execute("DELETE FROM cluster_keys WHERE article_id=?", (article_id,))
         self._conn.executemany(
-            "INSERT INTO cluster_keys(key, article_id) VALUES (?,?)", [(_to_i64(k), article_id) for k in keys]
+            "INSERT INTO cluster_keys(key, article_id, story_id) VALUES (?,?,?)",
+            [(_to_i64(k), article_id, story_id) for k in set(keys)],
         )
 
-    def candidates(self, keys: Sequence[int], *, exclude: int, max_key_df: int, limit: int) -> list[tuple[int, int]]:
-        """Articles sharing index keys with a new one, as (article_id, shared keys), most shared first.
+    def key_story_counts(self, keys: Iterable[int], *, cap: int, exclude: int | None = None) -> dict[int, int]:
+        """How many distinct stories hold each key (counting stops at ``cap``)."""
+        out: dict[int, int] = {}
+        sql = ("SELECT COUNT(*) FROM (SELECT DISTINCT story_id FROM cluster_keys"
+               " WHERE key=? AND article_id IS NOT ? LIMIT ?)")
+        for k in keys:
+            n = self._conn.execute(sql, (_to_i64(k), exclude, cap)).fetchone()[0]
+            if n:
+                out[k] = int(n)
+        return out
 
-        Keys held by more than ``max_key_df`` articles are boilerplate that many
-        unrelated articles share; they are not evidence and are skipped.
-        """
+    def articles_sharing(self, keys: Sequence[int], *, limit: int, exclude: int | None = None) -> list[tuple[int, bytes]]:
+        """Stored articles holding any of ``keys`` with their fingerprints, most shared keys first."""
         if not keys:
             return []
-        keys64 = [_to_i64(k) for k in set(keys)]
-        counts: dict[int, int] = {}
-        for chunk in _chunks(keys64, 400):
-            marks = ",".join("?" * len(chunk))
-            common = [k for k, n in self._conn.execute(
-                f"SELECT key, count(*) FROM cluster_keys WHERE key IN ({marks}) GROUP BY key", chunk) if n <= max_key_df]
-            if not common:
-                continue
-            marks = ",".join("?" * len(common))
-            for (aid,) in self._conn.execute(f"SELECT article_id FROM cluster_keys WHERE key IN ({marks})", common):
-                if aid != exclude:
-                    counts[aid] = counts.get(aid, 0) + 1
-        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        return ranked[:limit]
+        keys64 = [_to_i64(k) for k in set(keys)][:900]
+        marks = ",".join("?" * len(keys64))
+        rows = self._conn.execute(
+            f"SELECT article_id, COUNT(*) AS n FROM cluster_keys WHERE key IN ({marks}) AND article_id IS NOT ?"
+            " GROUP BY article_id ORDER BY n DESC, article_id LIMIT ?", (*keys64, exclude, limit)).fetchall()
+        blobs = self.fingerprints([r[0] for r in rows])
+        return [(r[0], blobs[r[0]]) for r in rows if r[0] in blobs]
 
     def fingerprints(self, ids: Sequence[int]) -> dict[int, bytes]:
         out: dict[int, bytes] = {}
@@ -462,7 +471,12 @@ class Store:
         return int(self._conn.execute("INSERT INTO stories(n_articles) VALUES (0)").lastrowid or 0)
 
     def set_article_story(self, article_id: int, story_id: int) -> None:
-        self._conn.execute("UPDATE articles SET story_id=? WHERE id=?", (story_id, article_id))
+        self.set_stories([(story_id, article_id)])
+
+    def set_stories(self, pairs: Sequence[tuple[int, int]]) -> None:
+        """Move articles to stories: (story_id, article_id) pairs; the candidate index follows."""
+        self._conn.executemany("UPDATE articles SET story_id=? WHERE id=?", pairs)
+        self._conn.executemany("UPDATE cluster_keys SET story_id=? WHERE article_id=?", pairs)
 
     def story_members(self, story_id: int) -> list[int]:
         return [r[0] for r in self._conn.execute("SELECT id FROM articles WHERE story_id=? ORDER BY id", (story_id,))]
@@ -495,6 +509,7 @@ class Store:
 
     def clear_stories(self) -> None:
         self._conn.execute("UPDATE articles SET story_id=NULL")
+        self._conn.execute("UPDATE cluster_keys SET story_id=NULL")
         self._conn.execute("DELETE FROM stories")
 
     def overrides(self) -> list[tuple[str, str, str]]:

@@ -34,35 +34,34 @@ def _refresh(store: Store, story_id: int) -> None:
     store.refresh_story(story_id, _canonical_of(store, members) if members else None)
 
 
-def _split_sources(store: Store) -> set[str]:
-    return {a for kind, a, _ in store.overrides() if kind == "split"}
-
-
-def place_article(store: Store, article_id: int, fp: clu.Fingerprint, settings: clu.ClusterSettings) -> Placement:
+def place_article(store: Store, article_id: int, fp: clu.Fingerprint, settings: clu.ClusterSettings,
+                  fp_bytes: bytes | None = None) -> Placement:
     """Put one stored article into the story of its best verified match, or a new story.
 
-    The caller owns the transaction and has already stored the fingerprint.
+    Decides as ``cluster.place`` does (see its docstring): candidates come from
+    the persisted key index, boilerplate is counted in stories. The caller owns
+    the transaction; the article's fingerprint and keys are (re)written here.
     """
     old_story = store.article_story(article_id)
     source = store.article_source(article_id) or ""
+    overrides = store.overrides()
+    split = {a for kind, a, _ in overrides if kind == "split"}
     target: int | None = None
-    if source not in _split_sources(store):
-        cands = store.candidates(fp.keys, exclude=article_id,
-                                 max_key_df=getattr(settings, "max_key_df", 50),
-                                 limit=getattr(settings, "max_candidates", 30))
-        if cands:
-            blobs = store.fingerprints([aid for aid, _ in cands])
-            split = _split_sources(store)
-            for aid, _shared in cands:
-                blob = blobs.get(aid)
-                if blob is None:
-                    continue
-                if clu.same_story(fp, clu.Fingerprint.from_bytes(blob), settings):
-                    story = store.article_story(aid)
-                    if story is not None and story != old_story and (store.article_source(aid) or "") not in split:
-                        target = story
-                        break
-    for kind, a, b in store.overrides():
+    if source not in split:
+        split_ids = set(store.article_ids_by_source(split).values()) if split else set()
+
+        def story_counts(keys):
+            return store.key_story_counts(keys, cap=settings.boilerplate_stories, exclude=article_id)
+
+        def fetch(keys, limit):
+            return [(aid, clu.Fingerprint.from_bytes(blob))
+                    for aid, blob in store.articles_sharing(keys, limit=limit, exclude=article_id)
+                    if aid not in split_ids]
+
+        match = clu.place(fp, story_counts, fetch, settings)
+        if match is not None:
+            target = store.article_story(match)
+    for kind, a, b in overrides:
         if kind == "merge" and source in (a, b):
             other = b if source == a else a
             ids = store.article_ids_by_source([other])
@@ -70,14 +69,14 @@ def place_article(store: Store, article_id: int, fp: clu.Fingerprint, settings: 
                 st = store.article_story(ids[other])
                 if st is not None and st != old_story:
                     target = st
-    joined = target is not None
     if target is None:
         target = old_story if old_story is not None and len(store.story_members(old_story)) == 1 else store.new_story()
     store.set_article_story(article_id, target)
+    store.put_fingerprint(article_id, fp_bytes if fp_bytes is not None else fp.to_bytes(), fp.keys, target)
     if old_story is not None and old_story != target:
         _refresh(store, old_story)
     _refresh(store, target)
-    return Placement(target, joined)
+    return Placement(target, len(store.story_members(target)) > 1)
 
 
 def rebuild_stories(store: Store, settings: clu.ClusterSettings,
@@ -117,7 +116,7 @@ def rebuild_stories(store: Store, settings: clu.ClusterSettings,
         store.clear_stories()
         for members in final.values():
             sid = store.new_story()
-            store.conn.executemany("UPDATE articles SET story_id=? WHERE id=?", [(sid, a) for a in members])
+            store.set_stories([(sid, a) for a in members])
             canon = clu.canonical([(a, bodies[a]) for a in members])
             store.refresh_story(sid, canon)
     return len(final)
@@ -156,7 +155,7 @@ def merge_stories(store: Store, keep: int, other: int) -> int:
             src = store.article_source(aid) or ""
             store.remove_override("split", src)
         store.add_override("merge", a_src, b_src)
-        store.conn.executemany("UPDATE articles SET story_id=? WHERE id=?", [(keep, a) for a in b_members])
+        store.set_stories([(keep, a) for a in b_members])
         _refresh(store, keep)
         _refresh(store, other)
     return keep
