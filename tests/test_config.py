@@ -110,3 +110,18 @@ def test_shipped_config_documents_every_action_with_its_default_keys():
 def test_config_error_is_raised_not_printed_by_the_loader(tmp_path):
     with pytest.raises(ConfigError):
         load_config(write(tmp_path, "nonsense: 1\n"))
+
+
+def test_shipped_clustering_section_matches_the_clustering_defaults():
+    from dataclasses import asdict
+
+    from tui.cluster import ClusterSettings
+
+    data = yaml.safe_load(REPO_CONFIG.read_text(encoding="utf-8"))
+    assert data["clustering"] == asdict(ClusterSettings())
+
+
+def test_a_clustering_threshold_from_the_user_config_reaches_the_clusterer(tmp_path):
+    cfg = load_config(write(tmp_path, "clustering:\n  min_containment: 0.95\n"))
+    assert cfg.cluster_settings().min_containment == 0.95
+    assert cfg.cluster_settings().short_tokens == 40
