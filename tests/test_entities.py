@@ -268,3 +268,12 @@ def test_based_prefix_and_abbreviated_company_names() -> None:
     assert "Ohio-based KeyCorp" not in surfaces
     assert surfaces.get("Norwest Corp.") == "organization"
     assert _entity_of(text, "Norwest Corp.").name == "Norwest Corp"
+
+
+def test_abbreviated_titles_do_not_end_the_sentence() -> None:
+    text = "Mr. Zetterquist said the talks were over. North Carolina Gov. Jim Hunt agreed."
+    ents = _by_name(text)
+    assert ents["Zetterquist"].type == "person"
+    assert ents["North Carolina"].type == "place"
+    assert ents["Jim Hunt"].type == "person"
+    assert not any(m.text.startswith(("Mr", "Gov")) for e in ents.values() for m in e.mentions)

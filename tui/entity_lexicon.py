@@ -63,8 +63,16 @@ TITLES: Final[frozenset[str]] = frozenset(
     inspector detective officer superintendent commissioner deputy leader president-elect
     dictator strongman rev reverend father brother sister adviser advisor aide negotiator
     counsel attorney lawyer prosecutor economist analyst researcher fellow scholar professor councillor
+    fullback winger flanker hooker scrum-half fly-half pitcher catcher shortstop outfielder infielder
+    quarterback batsman bowler wicketkeeper all-rounder jockey sprinter champion
     councilor councilman councilwoman alderman trustee mp mep superintendent principal headteacher
     hydrologist scientist engineer""".split()
+)
+
+# Abbreviations written with a period that do not end a sentence ("Mr. Kim", "St. Louis").
+ABBREVIATIONS: Final[frozenset[str]] = frozenset(
+    """Mr Mrs Ms Dr Prof Gen Gov Sen Rep Col Lt Capt Sgt Adm Cmdr Rev Maj Hon Supt Insp Det Messrs
+    St Mt Ft Jr Sr""".split()
 )
 
 # Words that only sharpen a following title ("Foreign Minister", "Prime Minister").

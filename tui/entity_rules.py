@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from tui.entity_lexicon import (
+    ABBREVIATIONS,
     ALIASES,
     CALENDAR,
     COMMON_WORDS,
@@ -36,7 +37,6 @@ MAX_RUN = 8
 # No name runs longer ("London International Financial Futures and Options Exchange" is 7).
 MAX_NAME_TOKENS = 14
 _DATE = re.compile(r"\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}/\d{2,4}")
-_ABBREV_PREFIX = frozenset({"St", "Mt", "Ft"})
 _ABBREV_SUFFIX = frozenset({"inc", "corp", "co", "ltd", "bros", "jr", "sr"})
 _ROMAN = re.compile(r"^(?:I{1,3}|IV|VI{0,3}|IX|XI{0,3})$")
 _ALIAS_FOLD = {k.casefold(): v for k, v in ALIASES.items()}
@@ -173,7 +173,7 @@ def find_runs(toks: list[Tok], first_names: frozenset[str] = frozenset()) -> lis
             and t.text == "."
             and i > 0
             and toks[i - 1].seq == t.seq - 1
-            and (len(toks[i - 1].text) == 1 or toks[i - 1].text in _ABBREV_PREFIX)
+            and (len(toks[i - 1].text) == 1 or toks[i - 1].text in ABBREVIATIONS)
             and toks[i - 1].cap
             and i + 1 < n
             and toks[i + 1].cap
@@ -238,8 +238,8 @@ def _is_demonym(doc: Doc, low: str) -> bool:
 
 def _is_title(t: Tok) -> bool:
     low = t.low.rstrip(".")
-    if low in TITLES:
-        return True
+    if low in TITLES or low.startswith("ex-") and len(low) > 3:
+        return True  # "Ex-Yankee Randy Velarde" too
     # "Major-General", "Lieutenant-Colonel"
     return "-" in low and all(p in TITLES or p in TITLE_MODIFIERS for p in low.split("-"))
 
@@ -258,6 +258,8 @@ def resolve_run(doc: Doc, seq: list[Tok], toks: list[Tok]) -> None:
         return
     if seq[-1].low in EVENT_SUFFIXES or seq[0].low in NOT_ENTITY:
         return  # "World Cup", "Hong Kong Open": events are not listed
+    if len(seq) >= 2 and all(len(t.text) == 1 for t in seq):
+        return  # table headers ("W D L G"), not initials of anyone
     k = _known(doc, seq)
     if k is not None:
         typ = k[0]
@@ -333,10 +335,13 @@ def resolve_run(doc: Doc, seq: list[Tok], toks: list[Tok]) -> None:
         or first.low in DEMONYMS
         or (first.low in COMMON_WORDS and not _is_title(first) and (first.sent_start or len(seq) > 1))
     )
-    if drop:
+    if drop and not any(_is_title(t) for t in seq[1:]):
         resolve_run(doc, seq[1:], toks)
         return
     if _split_at_title(doc, seq, toks):
+        return
+    if drop:
+        resolve_run(doc, seq[1:], toks)
         return
     if len(seq) >= 2:
         _resolve_unknown_name(doc, seq, toks)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tui.entity_lexicon import COMMON_WORDS, NAME_PARTICLES
+from tui.entity_lexicon import ABBREVIATIONS, COMMON_WORDS, NAME_PARTICLES
 
 _TOKEN_TEMPLATE = (
     r"(?P<skip>(?:(?:(?!(?:KEEP)[ \t]+(?:(?:KEEP)[ \t]+)?[A-ZÀ-ÖØ-Þ]|(?:al|el)-[A-ZÀ-ÖØ-Þ])[a-z][\w'’-]*|,)[ \t]+)+)"
@@ -135,8 +135,17 @@ def tokenize(text: str, limit: int, lower_count: dict[int, int], lower_words: li
             cap = t[0].isupper() or (t[:3] in ("al-", "el-") and t[3:4].isupper())
         out.append(Tok(t, s, e, kind, t.casefold(), cap, prev_punct, line, len(out), poss, seq, bol))
         bol = False
-        prev_punct = kind == "punct" and t in _SENT_END
+        # The period of "Mr." or of an initial ("C. Lewis") does not end a sentence.
+        prev_punct = (
+            kind == "punct"
+            and t in _SENT_END
+            and not (t == "." and len(out) >= 2 and out[-2].end == s and _is_abbreviation(out[-2].text))
+        )
     return out
+
+
+def _is_abbreviation(word: str) -> bool:
+    return word in ABBREVIATIONS or len(word) == 1 and word.isupper()
 
 
 def tok_after(toks: list[Tok], t: Tok) -> Tok | None:
