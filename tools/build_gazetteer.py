@@ -75,7 +75,6 @@ def _places() -> list[str]:
         old = chosen.get(key)
         if old is None or (order[kind], pop) > (order[old[1]], old[2]):
             chosen[key] = (name, kind, pop)
-    # Sorted as whole lines: the runtime binary-searches them as they are.
     return sorted(f"{key}\t{n}\t{k}\t{p}" for key, (n, k, p) in chosen.items())
 
 

@@ -8,7 +8,6 @@ fast even when no article is analysed.
 
 from __future__ import annotations
 
-import bisect
 import gzip
 from dataclasses import dataclass
 from functools import cache
@@ -32,33 +31,25 @@ class Place:
 
 @dataclass(frozen=True, slots=True)
 class Gazetteer:
-    # Sorted "casefolded\tName\tkind\tpopulation" lines, binary-searched on look-up: an
-    # article looks up a few dozen names, and building a dict of all 47,000 would cost
-    # more start-up time than every look-up of a long import.
-    place_lines: tuple[str, ...]
+    # casefolded name -> "Name\tkind\tpopulation", parsed on look-up: building 47,000
+    # Place records up front would cost more start-up time than it ever saves.
+    raw_places: Mapping[str, str]
     first_names: frozenset[str]  # casefolded
     surname_rank: Mapping[str, int]  # casefolded -> frequency rank (0 = most common)
 
-    def _line(self, key: str) -> str | None:
-        probe = key + "\t"
-        i = bisect.bisect_left(self.place_lines, probe)
-        if i < len(self.place_lines) and self.place_lines[i].startswith(probe):
-            return self.place_lines[i]
-        return None
-
     def has_place(self, key: str) -> bool:
         """Whether any place is called ``key`` (case-folded)."""
-        return self._line(key) is not None
+        return key in self.raw_places
 
     def place(self, key: str) -> Place | None:
         """The best-known place called ``key`` (case-folded), or None."""
-        line = self._line(key)
-        if line is None:
+        raw = self.raw_places.get(key)
+        if raw is None:
             return None
-        parts = line.split("\t")
-        if len(parts) != 4 or not parts[3].isdigit():
+        parts = raw.split("\t")
+        if len(parts) != 3 or not parts[2].isdigit():
             return None
-        return Place(parts[1], parts[2], int(parts[3]))
+        return Place(parts[0], parts[1], int(parts[2]))
 
 
 def _read_text(name: str) -> str:
@@ -73,7 +64,7 @@ def _read_text(name: str) -> str:
 @cache
 def load() -> Gazetteer:
     """Return the shipped gazetteer (read once, then shared read-only)."""
-    lines = tuple(_read_text("places.tsv.gz").splitlines())
+    places = dict(line.split("\t", 1) for line in _read_text("places.tsv.gz").splitlines() if "\t" in line)
     first = frozenset(n.casefold() for n in _read_text("first_names.txt.gz").split())
     ranks = {n.casefold(): i for i, n in enumerate(_read_text("surnames.txt.gz").split())}
-    return Gazetteer(lines, first, MappingProxyType(ranks))
+    return Gazetteer(MappingProxyType(places), first, MappingProxyType(ranks))
