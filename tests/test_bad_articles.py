@@ -387,3 +387,18 @@ def test_the_article_size_cap_applies_to_feed_entries_too(tmp_path: Path) -> Non
         assert imp.import_page("https://example.org/ok", Page(title="Ok", body="The dam opened. " * 100),
                                "d2") == "imported"
         assert store.article_count() == 1
+
+
+def test_extract_and_cluster_skip_a_50_mb_file_without_reading_it(tmp_path: Path, capsys, monkeypatch) -> None:
+    from tui.cli import main
+
+    big = tmp_path / "huge.txt"
+    with big.open("wb") as fh:
+        fh.truncate(50 * 1024 * 1024)
+    read: list[str] = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or real(self))
+    assert main(["extract", str(big)]) == 1
+    assert main(["cluster", str(big)]) == 1
+    assert capsys.readouterr().err.count("too large") == 2
+    assert "huge.txt" not in read

@@ -25,7 +25,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     out = sys.stdout
     for path in args.files:
         try:
-            text = decode_bytes(Path(path).read_bytes())
+            text = decode_bytes(_read_article(Path(path)))
         except (OSError, UnreadableError) as exc:
             print(f"newsreader: {_safe(path)}: skipped: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
             status = 1
@@ -37,6 +37,16 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         else:
             _print_extract_listing(rec, out)
     return status
+
+
+def _read_article(path: Path) -> bytes:
+    """A file's bytes, refusing one over the article size cap before reading it."""
+    from tui.textio import MAX_ARTICLE_BYTES, UnreadableError
+
+    size = path.stat().st_size
+    if size > MAX_ARTICLE_BYTES:
+        raise UnreadableError(f"too large ({size:,} bytes; limit {MAX_ARTICLE_BYTES:,})")
+    return path.read_bytes()
 
 
 def _print_extract_listing(rec: dict, out) -> None:
@@ -64,7 +74,7 @@ def _cmd_cluster(args: argparse.Namespace) -> int:
     status = 0
     for p in iter_article_paths(args.paths):
         try:
-            text = decode_bytes(p.read_bytes())
+            text = decode_bytes(_read_article(p))
         except (OSError, UnreadableError) as exc:
             print(f"newsreader: {_safe(p)}: skipped: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
             status = 1
