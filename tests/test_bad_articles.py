@@ -275,13 +275,18 @@ def test_a_50_mb_file_is_skipped_by_size_without_being_read(tmp_path: Path, monk
         fh.truncate(50 * 1024 * 1024)
     (folder / "ok.txt").write_text("Dam opens\n\nThe new dam opened on Saturday, officials said. " * 5)
     read: list[str] = []
-    real = Path.read_bytes
+    real, real_open = Path.read_bytes, Path.open
 
     def spy(self):  # type: ignore[no-untyped-def]
         read.append(self.name)
         return real(self)
 
+    def spy_open(self, *a, **kw):  # type: ignore[no-untyped-def]
+        read.append(self.name)
+        return real_open(self, *a, **kw)
+
     monkeypatch.setattr(Path, "read_bytes", spy)
+    monkeypatch.setattr(Path, "open", spy_open)
     with Store(tmp_path / "s.db") as store:
         t = time.perf_counter()
         summary = Importer(store).import_paths([folder], workers=0)
@@ -396,9 +401,25 @@ def test_extract_and_cluster_skip_a_50_mb_file_without_reading_it(tmp_path: Path
     with big.open("wb") as fh:
         fh.truncate(50 * 1024 * 1024)
     read: list[str] = []
-    real = Path.read_bytes
+    real, real_open = Path.read_bytes, Path.open
     monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or real(self))
+    monkeypatch.setattr(Path, "open", lambda self, *a, **kw: read.append(self.name) or real_open(self, *a, **kw))
     assert main(["extract", str(big)]) == 1
     assert main(["cluster", str(big)]) == 1
     assert capsys.readouterr().err.count("too large") == 2
     assert "huge.txt" not in read
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_fifos_and_devices_named_like_articles_are_skipped_not_read(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.txt")  # reading would block forever
+    (folder / "zero.txt").symlink_to("/dev/zero")  # reading would never end
+    (folder / "ok.txt").write_text("Dam opens\n\nThe new dam opened on Saturday, officials said. " * 5)
+    with Store(tmp_path / "s.db") as store:
+        t = time.perf_counter()
+        summary = Importer(store).import_paths([folder], workers=0)
+        assert time.perf_counter() - t < 10
+    assert summary.imported == 1
+    assert sorted(s.reason for s in summary.skipped) == ["not a regular file", "not a regular file"]

@@ -41,12 +41,9 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
 def _read_article(path: Path) -> bytes:
     """A file's bytes, refusing one over the article size cap before reading it."""
-    from tui.textio import MAX_ARTICLE_BYTES, UnreadableError
+    from tui.importer import read_article_file
 
-    size = path.stat().st_size
-    if size > MAX_ARTICLE_BYTES:
-        raise UnreadableError(f"too large ({size:,} bytes; limit {MAX_ARTICLE_BYTES:,})")
-    return path.read_bytes()
+    return read_article_file(path)
 
 
 def _print_extract_listing(rec: dict, out) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -74,6 +75,22 @@ class Progress:
 
 def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def read_article_file(path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> bytes:
+    """A file's bytes, or UnreadableError: only regular files (a FIFO or /dev/zero named
+    ``x.txt`` would block or never end), and never more than ``max_bytes`` read, even if
+    the file grows after its size was checked."""
+    st = path.stat()
+    if not stat.S_ISREG(st.st_mode):
+        raise UnreadableError("not a regular file")
+    if st.st_size > max_bytes:
+        raise UnreadableError(f"too large ({st.st_size:,} bytes; limit {max_bytes:,})")
+    with path.open("rb") as fh:
+        data = fh.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise UnreadableError(f"too large (over {max_bytes:,} bytes)")
+    return data
 
 
 def parse_document(data: bytes, source: str, *, html: bool, max_bytes: int = MAX_ARTICLE_BYTES) -> Page:
@@ -168,9 +185,7 @@ class Importer:
         for p in files:
             source = str(p.resolve()) if p.exists() else str(p)
             try:
-                if p.stat().st_size > self.max_bytes:
-                    raise UnreadableError(f"too large ({p.stat().st_size:,} bytes; limit {self.max_bytes:,})")
-                data = p.read_bytes()
+                data = read_article_file(p, self.max_bytes)
             except UnreadableError as exc:
                 summary.skipped.append(Skipped(str(p), str(exc)))
                 done += 1
