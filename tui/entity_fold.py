@@ -269,7 +269,8 @@ def _cues(doc: Doc, s: Span) -> dict[str, int]:
     pw = pword.casefold()
     pw2 = pws[-2].casefold() if len(pws) >= 2 else ""
     v = {"person": 0, "organization": 0, "place": 0}
-    if nw in PERSON_VERBS:
+    if nw in PERSON_VERBS and (low in gaz.surname_rank or low in gaz.first_names):
+        # Companies say things too: "said" only speaks for a word that is a known name.
         v["person"] += 1
     if _AGE.match(after):
         v["person"] += 2  # "Khaled Hijazi , 37"
@@ -280,6 +281,8 @@ def _cues(doc: Doc, s: Span) -> dict[str, int]:
             v["place"] += 1
         if pw in _ORG_NOUNS or nw in _ORG_AFTER:
             v["organization"] += 2
+        if pw == "of" and pw2 in _ORG_OF or _ORG_POSSESSION.match(after):
+            v["organization"] += 2  # "shares of Magna", "Petofi 's board"
         if pw == "the" and (doc.sports or not after.lstrip()[:1].islower()):
             # People rarely take "the" ("the Phillies"); "the Bellhaven clinic" is a modifier.
             v["organization"] += 2 if doc.sports else 1
@@ -339,6 +342,14 @@ _PLACE_AFTER = frozenset(
     "airport province village town region district county river valley island mountains border".split()
 )
 _ORG_AFTER = frozenset("shares stock inc corp ltd plc group bank said.".split())
+_ORG_OF = frozenset(
+    """shares stake unit subsidiary division chairman president director directors board shareholders
+    owner owners acquisition takeover merger stock""".split()
+)
+_ORG_POSSESSION = re.compile(
+    r"\s*['’]\s*s\s+(?:shares|stock|board|chairman|chief executive|subsidiary|unit|profit|profits|"
+    r"revenue|revenues|earnings|sales|headquarters|shareholders|directors|management|stake)\b"
+)
 
 
 def _team_context(doc: Doc, s: Span) -> bool:
