@@ -332,7 +332,8 @@ _NEXT_WORD = re.compile(r"[\s,]*([\w']+|\()")
 _PREV_WORDS = re.compile(r"[\w']+")
 _AGE = re.compile(r"\s*,\s*\d{1,2}\s*[,.]")
 _PLACE_NOUNS = frozenset(
-    "town towns village villages city cities region province district capital suburb outskirts port island parts".split()
+    """town towns village villages city cities region province district capital suburb outskirts port
+    island parts""".split()
 )
 _ORG_NOUNS = frozenset(
     """company firm group bank carmaker airline club side team newspaper daily agency insurer broker

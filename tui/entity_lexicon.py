@@ -107,7 +107,8 @@ PLACE_SUFFIXES: Final[frozenset[str]] = frozenset(
     """station airport palace square street road avenue bridge river lake island islands mountain
     mountains valley bay sea ocean coast peninsula strait gulf park stadium province region county
     district prefecture oblast canal city town village course circuit racecourse springs falls creek
-    sound lane drive boulevard plaza terrace quay wharf pier desert plateau heights hills beach harbour harbor port""".split()
+    sound lane drive boulevard plaza terrace quay wharf pier desert plateau heights hills beach harbour
+    harbor port""".split()
 )
 
 # Legal-form suffixes: the name before them is the company's short name ("Pirelli SpA" -> "Pirelli").
@@ -156,7 +157,8 @@ DEMONYMS: Final[frozenset[str]] = frozenset(
     liberals labour muslim muslims christian christians catholic catholics protestant protestants jewish
     jews jew islamic islamist hindu buddhist sikh sunni shi'ite shiite shia kurds basque catalan
     flemish walloon cossack chechen tamil pashtun hutu tutsi bosnians serbs croats arabs israelis
-    palestinians americans europeans asians africans black blacks white whites afrikaner afrikaners russians germans britons olympic olympics english-language
+    palestinians americans europeans asians africans black blacks white whites afrikaner afrikaners
+    russians germans britons olympic olympics english-language
     anglo franco sino euro west-indian swede swedes dane danes finns poles scots
     moslem moslems hebrew texan texans""".split()
 )

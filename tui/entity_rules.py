@@ -185,7 +185,8 @@ def find_runs(toks: list[Tok], first_names: frozenset[str] = frozenset()) -> lis
             cur.append(t)
             i += 1
             continue
-        if cur and t.kind == "punct" and t.text == "&" and i + 1 < n and toks[i + 1].cap and toks[i + 1].seq == t.seq + 1:
+        joins = i + 1 < n and toks[i + 1].cap and toks[i + 1].seq == t.seq + 1
+        if cur and t.kind == "punct" and t.text == "&" and joins:
             cur.append(t)
             i += 1
             continue
@@ -431,11 +432,15 @@ def _resolve_lone_word(doc: Doc, seq: list[Tok], toks: list[Tok]) -> None:
     if "-" in t.text and t.kind == "word":
         # "Russia-DPRK", "U.S.-China": two names joined.
         parts = list(re.finditer(r"[^-]+", t.text))
-        known = [_known(doc, [Tok(p.group(), t.start + p.start(), t.start + p.end(), "word", p.group().casefold(), True, False, t.line)]) for p in parts]
+        pieces = [
+            Tok(p.group(), t.start + p.start(), t.start + p.end(), "word", p.group().casefold(), True, False, t.line)
+            for p in parts
+        ]
+        known = [_known(doc, [piece]) for piece in pieces]
         if len(parts) > 1 and all(k is not None for k in known):
-            for p, k in zip(parts, known):
+            for piece, k in zip(pieces, known):
                 assert k is not None
-                doc.spans.append(Span(t.start + p.start(), t.start + p.end(), p.group(), k[0], k[1], 1, False, True, (p.group().casefold(),)))
+                doc.spans.append(Span(piece.start, piece.end, piece.text, k[0], k[1], 1, False, True, (piece.low,)))
             return
     if t.low in COMMON_WORDS or t.low in NOT_ENTITY or len(t.text) < 2 or _is_demonym(doc, t.low):
         return
@@ -524,7 +529,8 @@ def read_caps_line(doc: Doc, toks: list[Tok], surfaces: dict[str, tuple[str, str
                 typ, canon = surfaces[key]
                 hit = (L, typ, canon)
                 break
-            if L == 1 and (seq[0].low in COMMON_WORDS or seq[0].low in DEMONYMS or len(seq[0].text) < 3 and seq[0].kind != "acr"):
+            short = len(seq[0].text) < 3 and seq[0].kind != "acr"
+            if L == 1 and (seq[0].low in COMMON_WORDS or seq[0].low in DEMONYMS or short):
                 continue
             k = _known(doc, seq, strict=not (table or dateline))
             if k is not None:

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from tui.entity_lexicon import ABBREVIATIONS, COMMON_WORDS, NAME_PARTICLES
 
 _TOKEN_TEMPLATE = (
-    r"(?P<skip>(?:(?:(?!(?:KEEP)[ \t]+(?:(?:KEEP)[ \t]+)?[A-ZÀ-ÖØ-Þ]|(?:al|el)-[A-ZÀ-ÖØ-Þ])[a-z][\w'’-]*|,)[ \t]+)+)"
+    r"(?P<skip>(?:(?:(?!(?:KEEP)[ \t]+(?:(?:KEEP)[ \t]+)?[A-ZÀ-ÖØ-Þ]|(?:al|el)-[A-ZÀ-ÖØ-Þ])"
+    r"[a-z][\w'’-]*|,)[ \t]+)+)"
     r"|(?P<url>(?:https?://|www\.)[^\s<>\"]+|[\w.+-]+@[\w-]+\.[\w.]+)"
     r"|(?P<acr>(?:[A-Z]\.){2,}(?:[A-Z]\b)?)"
     r"|(?P<word>[^\W\d_][\w]*(?:[-'’&][^\W_]+)*)"
