@@ -120,14 +120,24 @@ def test_all_caps_dateline_is_at_most_a_place(text: str) -> None:
 
 
 def test_all_caps_headline_words_are_not_entities() -> None:
-    text = "CRICKET - LEICESTERSHIRE TAKE OVER AT TOP AFTER INNINGS VICTORY .\nLONDON 1996-08-30\nLeicestershire beat Somerset by an innings ."
+    text = (
+        "CRICKET - LEICESTERSHIRE TAKE OVER AT TOP AFTER INNINGS VICTORY .\n"
+        "LONDON 1996-08-30\n"
+        "Leicestershire beat Somerset by an innings ."
+    )
     surfaces = {m.text for e in extract_entities(text) for m in e.mentions}
     assert not surfaces & {"TAKE", "OVER", "AT", "TOP", "AFTER", "INNINGS", "VICTORY", "CRICKET"}
     assert _entity_of(text, "LONDON").type == "place"
 
 
 def test_sports_results_teams_are_organisations() -> None:
-    text = "SOCCER - GERMAN FIRST DIVISION RESULTS .\nBONN 1996-08-30\nResults of German first division matches on Friday :\nBayern Munich 2 Hamburg 1\nSchalke 0 Freiburg 0"
+    text = (
+        "SOCCER - GERMAN FIRST DIVISION RESULTS .\n"
+        "BONN 1996-08-30\n"
+        "Results of German first division matches on Friday :\n"
+        "Bayern Munich 2 Hamburg 1\n"
+        "Schalke 0 Freiburg 0"
+    )
     for team in ("Bayern Munich", "Hamburg", "Schalke", "Freiburg"):
         ent = _entity_of(text, team)
         assert ent is not None and ent.type == "organization", team
@@ -187,6 +197,7 @@ def test_offsets_index_the_text() -> None:
         "\n".join(["President"] * 500),
         "LONDON PARIS BERLIN MADRID " * 1500,  # one endless all-caps line
         "SOCCER - RESULTS .\n" + "Kent 3 Essex 2 Paris 4 " * 1500,
+        # 3,000 different people called Smith
         " ".join(f"{chr(65 + i % 26)}{chr(97 + i // 26 % 26)}{chr(97 + i // 676 % 26)} Smith said." for i in range(3000)),
         "Word " * 20_000,
     ],
