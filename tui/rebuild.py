@@ -1,7 +1,10 @@
 """``newsreader rebuild``: a new store from a damaged (or foreign) one, keeping what can be kept.
 
-The damaged file is never deleted or written: it and its ``-wal``/``-shm`` are
-moved aside to ``newsreader.db.broken-YYYYmmdd-HHMMSS``. Whatever SQLite can
+The damaged file is never deleted or written: it is read in place (read-only),
+the new store is built beside it, and only then is the old file (with its
+``-wal``/``-shm``) moved aside to ``newsreader.db.broken-YYYYmmdd-HHMMSS`` and
+the new one renamed into its place, so an interrupted rebuild can simply be run
+again. Whatever SQLite can
 still read from it is salvaged row by row (a bad page ends one table's scan,
 not the rebuild): article sources, the saved text of articles whose file is
 gone (feed entries), feed subscriptions, story corrections and read/starred
@@ -161,21 +164,23 @@ def salvage(path: Path) -> Salvage:
 
 
 def rebuild(store_path: Path, paths: Sequence[str], cfg, say: Callable[[str], None] = print) -> RebuildReport:
-    """Move the store aside, salvage it, and build a new one from its sources plus ``paths``."""
+    """Salvage the store, build a new one from its sources plus ``paths``, move the old one aside."""
     from tui.importer import importer_for
     from tui.sanitize import display_line
     from tui.store import Store
 
-    moved = move_aside(store_path)
-    if moved is not None:
-        say(f"moved the old store to {moved} (kept; delete it yourself once you are happy)")
-    sal = salvage(moved) if moved is not None else Salvage()
+    # The new store is built beside the old one and only then swapped in: a rebuild that is
+    # interrupted leaves the old file where it was, so running it again loses nothing.
+    building = store_path.with_name(store_path.name + ".rebuilding")
+    for leftover in (building, Path(f"{building}-wal"), Path(f"{building}-shm"), Path(f"{building}-journal")):
+        leftover.unlink(missing_ok=True)  # our own unfinished output from an interrupted rebuild
+    sal = salvage(store_path)
     for problem in sal.problems:
         say(f"old store: {problem}")
-    report = RebuildReport(moved, sal)
+    report = RebuildReport(None, sal)
     files = sorted(src for src in sal.articles if os.path.isabs(src) and os.path.isfile(src))
     report.files = len(files)
-    with Store(store_path) as store:
+    with Store(building) as store:
         feed_ids: dict[str, int] = {}
         for f in sal.feeds:
             feed_ids[f["url"]] = store.add_feed(f["url"], f["name"], f["tags"])
@@ -212,6 +217,14 @@ def rebuild(store_path: Path, paths: Sequence[str], cfg, say: Callable[[str], No
             for sid in stories:
                 store.refresh_story(sid, store.story_canonical(sid))
         total = store.article_count()
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    report.moved_to = move_aside(store_path)
+    if report.moved_to is not None:
+        say(f"moved the old store to {report.moved_to} (kept; delete it yourself once you are happy)")
+    for suffix in ("-wal", "-shm"):
+        if Path(f"{building}{suffix}").exists():
+            os.rename(f"{building}{suffix}", f"{store_path}{suffix}")
+    os.rename(building, store_path)
     lost = sum(1 for src in sal.articles if src not in ids and (sal.articles[src]["read"] or sal.articles[src]["starred"]))
     say(f"salvaged {len(sal.articles)} articles, {len(sal.feeds)} feeds, {len(sal.overrides)} story corrections")
     say(f"re-imported {report.files} source files" + (f" and {len(paths)} given paths" if paths else "")
