@@ -25,6 +25,8 @@ class Placement:
 
 
 def _canonical_of(store: Store, members: list[int]) -> int:
+    if len(members) == 1:
+        return members[0]
     bodies = store.article_bodies(members)
     return clu.canonical([(aid, bodies.get(aid, "")) for aid in members])
 
