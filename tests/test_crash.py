@@ -396,3 +396,42 @@ def test_kill_9_during_rebuild_keeps_the_old_file_and_a_rerun_restores_everythin
             "SELECT source, read, starred FROM articles WHERE read=1 OR starred=1")}
     # Every salvageable mark is back (marks of one copy spread to its story; none invented).
     assert {s: v for s, v in got.items() if s in expected} == expected
+
+
+def test_kill_9_during_refresh_loses_nothing_and_the_next_refresh_completes(tmp_path):
+    from httpserver import LocalServer, Route
+
+    body = " ".join(["Crews on the river spent the week clearing debris left by the spring flood."] * 10)
+    rng = random.Random(9)
+    db = tmp_path / "store.db"
+    with LocalServer() as server:
+        for name in ("a", "b"):
+            items = "".join(
+                f"<item><title>{name} story {i}</title><link>{server.url(f'/{name}/{i}')}</link>"
+                f"<description>{name} {i} {rng.random()}: {body}</description></item>" for i in range(25))
+            server.routes[f"/{name}.xml"] = Route(
+                f'<?xml version="1.0"?><rss version="2.0"><channel><title>{name}</title>{items}</channel></rss>'
+                .encode())
+        cfg = tmp_path / "config.yaml"
+        cfg.write_text(f"store:\n  path: {db}\n  import_samples: false\nfeeds:\n  - {server.url('/a.xml')}\n"
+                       f"  - {server.url('/b.xml')}\n", encoding="utf-8")
+        cmd = [sys.executable, "-m", "tui", "--config", str(cfg), "refresh", "--no-full-text"]
+        before: set[str] = set()
+        for _ in range(10):
+            proc = subprocess.Popen(cmd, env=_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            time.sleep(rng.uniform(0.3, 2.0))
+            if proc.poll() is None:
+                os.kill(proc.pid, signal.SIGKILL)
+            _, err = proc.communicate()
+            assert b"Traceback" not in err
+            if db.exists():
+                with Store(db) as store:
+                    assert store.integrity_ok()
+                    now = {r[0] for r in store.conn.execute("SELECT source FROM articles")}
+                assert before <= now
+                before = now
+        done = subprocess.run(cmd, env=_env(tmp_path), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    with Store(db) as store:
+        assert store.article_count() == 50
+        assert store.integrity_ok()
