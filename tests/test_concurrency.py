@@ -274,4 +274,4 @@ def test_the_reader_never_waits_for_the_importers_analysis(tmp_path: Path, monke
             worst = max(worst, time.perf_counter() - start)
             time.sleep(0.02)
     t.join()
-    assert worst < 0.6, f"a mark waited {worst:.2f} s for the import"
+    assert worst < 0.75, f"a mark waited {worst:.2f} s for the import"  # holding the lock: >= 1 s
