@@ -35,7 +35,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("global", "help", ("?",), "Help: all keys", True),
     Action("global", "search", ("/",), "Search stories", True),
     Action("global", "clear_filter", ("escape",), "Clear search or entity filter"),
-    Action("global", "focus_next", ("tab",), "Next pane"),
+    Action("global", "focus_next", ("tab",), "Next pane", True),
     Action("global", "focus_previous", ("shift+tab",), "Previous pane"),
     Action("global", "toggle_read", ("m",), "Toggle read", True),
     Action("global", "toggle_starred", ("s",), "Toggle starred", True),

@@ -17,7 +17,7 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.widgets import Input, ProgressBar, Static
 
 from tui import keymap as km
 from tui.config import Config
@@ -110,7 +110,19 @@ class NewsReaderApp(App[None]):
         with Horizontal(id="status"):
             yield Static("", id="status-text")
             yield ProgressBar(id="progress", show_eta=False)
-        yield Footer()
+        yield Static(self._key_hints(), id="key-hints")
+
+    def _key_hints(self) -> Text:
+        """The bottom line: the main keys as configured. Static on purpose: Textual's
+        Footer rebuilds itself on every focus change, which costs more than opening a story."""
+        hints = Text()
+        for action in km.ACTIONS:
+            keys = self.config.keys.get(action.id, ())
+            if not action.show or not keys:
+                continue
+            hints.append(f" {km.display_key(keys[0])} ", style="bold reverse")
+            hints.append(f" {action.description.split(':')[0]}  ")
+        return hints
 
     def on_mount(self) -> None:
         self.set_keymap(km.textual_keymap(self.config.keys))
