@@ -423,3 +423,25 @@ def test_fifos_and_devices_named_like_articles_are_skipped_not_read(tmp_path: Pa
         assert time.perf_counter() - t < 10
     assert summary.imported == 1
     assert sorted(s.reason for s in summary.skipped) == ["not a regular file", "not a regular file"]
+
+
+def test_file_names_that_are_not_utf8_import_extract_and_cluster(tmp_path: Path, capsys) -> None:
+    from tui.cli import main
+
+    folder = tmp_path / "latin1"
+    folder.mkdir()
+    name = os.fsdecode(b"caf\xe9 \xff.txt")  # a Latin-1 file name from an old archive
+    (folder / name).write_text("Dam opens\n\nThe new dam opened on Saturday, officials said. " * 5)
+    (folder / os.fsdecode(b"\xfe\xff.bin.txt")).write_bytes(b"\x00\x01\x02")
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text(f"store:\n  path: {tmp_path / 's.db'}\n", encoding="utf-8")
+    assert main(["--config", str(cfg), "import", str(folder)]) == 0
+    assert "imported 1, updated 0, unchanged 0, skipped 1" in capsys.readouterr().out
+    assert main(["--config", str(cfg), "import", str(folder)]) == 0  # resumes: the same key
+    assert "imported 0, updated 0, unchanged 1, skipped 1" in capsys.readouterr().out
+    assert main(["extract", "--json", str(folder / name)]) == 0
+    assert main(["extract", str(folder / name)]) == 0
+    assert main(["--config", str(cfg), "cluster", "--json", str(folder)]) == 1
+    assert main(["--config", str(cfg), "cluster", str(folder)]) == 1
+    out = capsys.readouterr().out
+    assert "caf\\xe9 \\xff.txt" in out

@@ -31,7 +31,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
             status = 1
             continue
         analysis = analyze_text(text, name=path, clean=not args.no_clean)
-        rec = contract_record(path, analysis)
+        rec = contract_record(_storable(path), analysis)
         if args.json:
             out.write(json.dumps(rec, ensure_ascii=False) + "\n")
         else:
@@ -76,7 +76,7 @@ def _cmd_cluster(args: argparse.Namespace) -> int:
             print(f"newsreader: {_safe(p)}: skipped: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
             status = 1
             continue
-        items.append((str(p), parse_page(text, name=str(p)).body))
+        items.append((_storable(str(p)), parse_page(text, name=str(p)).body))
     settings = _load_config(args).cluster_settings()
     bodies = dict(items)
     groups = cluster(items, settings)
@@ -93,11 +93,18 @@ def _cmd_cluster(args: argparse.Namespace) -> int:
     return status
 
 
+def _storable(path: str) -> str:
+    from tui.importer import storable_path
+
+    return storable_path(path)
+
+
 def _safe(text: object) -> str:
     """A file name or reason as one inert line: names on disk can hold escape sequences too."""
+    from tui.importer import storable_path
     from tui.sanitize import display_line
 
-    return display_line(str(text), 1000)
+    return display_line(storable_path(str(text)), 1000)
 
 
 def _load_config(args: argparse.Namespace):

@@ -77,6 +77,20 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def storable_path(text: str) -> str:
+    """A file name as text SQLite can store and a terminal can print: name bytes that are not
+    UTF-8 (Python keeps them as lone surrogates) become ``\\xNN`` escapes."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def read_article_file(path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> bytes:
     """A file's bytes, or UnreadableError: only regular files (a FIFO or /dev/zero named
     ``x.txt`` would block or never end), and never more than ``max_bytes`` read, even if
@@ -183,15 +197,15 @@ class Importer:
         jobs: list[tuple[str, bytes, bool, clu.ClusterSettings, int, int, int]] = []
         done = 0
         for p in files:
-            source = str(p.resolve()) if p.exists() else str(p)
+            source = storable_path(str(p.resolve()) if p.exists() else str(p))
             try:
                 data = read_article_file(p, self.max_bytes)
             except UnreadableError as exc:
-                summary.skipped.append(Skipped(str(p), str(exc)))
+                summary.skipped.append(Skipped(storable_path(str(p)), str(exc)))
                 done += 1
                 continue
             except OSError as exc:
-                summary.skipped.append(Skipped(str(p), exc.strerror or str(exc)))
+                summary.skipped.append(Skipped(storable_path(str(p)), exc.strerror or str(exc)))
                 done += 1
                 continue
             if known.get(source) == content_hash(data):
