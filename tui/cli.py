@@ -264,13 +264,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_app(args)
         return int(args.func(args) or 0)
     except ConfigError as exc:
-        from tui.sanitize import display_line
-
         # One line, whatever the file holds: setting names from the file may contain newlines or controls.
-        print(f"newsreader: {display_line(str(exc), 2000)}", file=sys.stderr)
+        print(f"newsreader: {_safe(exc)}", file=sys.stderr)
         return 2
     except StoreError as exc:
-        print(f"newsreader: {exc}", file=sys.stderr)
+        print(f"newsreader: {_safe(exc)}", file=sys.stderr)
         return 3
     except sqlite3.DatabaseError as exc:
         # Damage found after opening (a bad page deep in the file), or a lock held past the timeout.
