@@ -208,8 +208,9 @@ def _cmd_app(args: argparse.Namespace) -> int:
     Store(path).close()
     from tui.ui.app import NewsReaderApp
 
-    NewsReaderApp(cfg).run()
-    return 0
+    app = NewsReaderApp(cfg)
+    app.run()
+    return int(app.return_code or 0)
 
 
 def build_parser() -> argparse.ArgumentParser:
