@@ -205,7 +205,9 @@ def ui_run(env: dict[str, str], db: Path) -> dict:
     os.write(term.fd, b"/" + word[:-1].encode())
     term.read_for(0.5)
     os.write(term.fd, word[-1:].encode())
-    d = term.wait_for(r"search: \w+: [\d,]+ stories", timeout=10, regex=True)
+    # The terminal only receives changed cells: after the last key the bar reads
+    # "searching…", then the count, so the count's words are the sign of results.
+    d = term.wait_for("stories · Esc", timeout=10)
     res["search_ms"] = round(d * 1000, 1) if d else None
     os.write(term.fd, b"\r\x1b")
     term.read_for(0.8)
@@ -215,7 +217,7 @@ def ui_run(env: dict[str, str], db: Path) -> dict:
     os.write(term.fd, b"\x1b[B")
     term.read_for(0.3)
     os.write(term.fd, b"\r")
-    d = term.wait_for(r"(person|organization|place): [^:]{1,60}: [\d,]+ stories", timeout=10, regex=True)
+    d = term.wait_for("stories · Esc", timeout=10)
     res["entity_filter_ms"] = round(d * 1000, 1) if d else None
     term.read_for(0.5)
     res["rss_mb"] = round(term.rss_mb(), 1)
