@@ -13,11 +13,14 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from multiprocessing import get_context
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
 from tui import cluster as clu
@@ -29,6 +32,7 @@ from tui.stories import place_article
 from tui.store import Store
 from tui.textio import MAX_ARTICLE_BYTES, UnreadableError, decode_bytes
 
+IMPORT_BATCH = 2048  # files read and analysed per round: bounds memory at any corpus size
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 
 
@@ -145,7 +149,10 @@ def prepare_bytes(source: str, data: bytes, html: bool, settings: clu.ClusterSet
 
 
 def _prepare_job(job: tuple[str, bytes, bool, clu.ClusterSettings, int, int, int]) -> Prepared | Skipped:
-    return prepare_bytes(*job)
+    try:
+        return prepare_bytes(*job)
+    except Exception as exc:  # noqa: BLE001 - a bug on one article must not stop the import
+        return Skipped(job[0], f"could not be analysed ({type(exc).__name__}: {str(exc)[:200]})")
 
 
 class Importer:
@@ -188,45 +195,54 @@ class Importer:
     def import_paths(self, paths: Sequence[str | os.PathLike[str]], *,
                      progress: Callable[[Progress], None] | None = None,
                      workers: int | None = None) -> ImportSummary:
-        """Import files and folders (recursively); see the module docstring."""
+        """Import files and folders (recursively); see the module docstring.
+
+        Files are read and analysed in batches, so memory stays flat however
+        many there are; with ``workers`` > 1 analysis runs in that many processes
+        while this one writes the store.
+        """
         started = time.perf_counter()
         summary = ImportSummary()
         files = list(iter_article_paths(paths))
         known = self.store.known_hashes()
         total = len(files)
-        jobs: list[tuple[str, bytes, bool, clu.ClusterSettings, int, int, int]] = []
         done = 0
-        for p in files:
-            source = storable_path(str(p.resolve()) if p.exists() else str(p))
-            try:
-                data = read_article_file(p, self.max_bytes)
-            except UnreadableError as exc:
-                summary.skipped.append(Skipped(storable_path(str(p)), str(exc)))
-                done += 1
-                continue
-            except OSError as exc:
-                summary.skipped.append(Skipped(storable_path(str(p)), exc.strerror or str(exc)))
-                done += 1
-                continue
-            if known.get(source) == content_hash(data):
-                summary.unchanged += 1
-                done += 1
-                continue
-            jobs.append((source, data, p.suffix.lower() in HTML_SUFFIXES, self.settings, self.max_bytes,
-                         self.max_quotes, self.max_entities))
-        if progress:
-            progress(Progress(done, total, ""))
         if workers is None:
-            workers = min(os.cpu_count() or 1, 4) if len(jobs) >= 200 else 0
-        for result in self._prepare_all(jobs, workers):
-            done += 1
-            if isinstance(result, Skipped):
-                summary.skipped.append(Skipped(_display_source(result.source, files), result.reason))
-            else:
-                self._write(result, summary)
-            if progress:
-                progress(Progress(done, total, result.source))
+            workers = min(os.cpu_count() or 1, 4) if total >= 200 else 0
+        if progress:
+            progress(Progress(0, total, ""))
+        with _worker_pool(workers) as pool:
+            for start in range(0, total, IMPORT_BATCH):
+                jobs: list[tuple[str, bytes, bool, clu.ClusterSettings, int, int, int]] = []
+                for p in files[start : start + IMPORT_BATCH]:
+                    source = storable_path(str(p.resolve()) if p.exists() else str(p))
+                    try:
+                        data = read_article_file(p, self.max_bytes)
+                    except UnreadableError as exc:
+                        summary.skipped.append(Skipped(storable_path(str(p)), str(exc)))
+                        done += 1
+                        continue
+                    except OSError as exc:
+                        summary.skipped.append(Skipped(storable_path(str(p)), exc.strerror or str(exc)))
+                        done += 1
+                        continue
+                    if known.get(source) == content_hash(data):
+                        summary.unchanged += 1
+                        done += 1
+                        continue
+                    jobs.append((source, data, p.suffix.lower() in HTML_SUFFIXES, self.settings, self.max_bytes,
+                                 self.max_quotes, self.max_entities))
+                for result in _prepare_all(jobs, pool, workers):
+                    done += 1
+                    if isinstance(result, Skipped):
+                        summary.skipped.append(result)
+                    else:
+                        self._write(result, summary)
+                    if progress:
+                        progress(Progress(done, total, result.source))
         self._commit()
+        if progress:
+            progress(Progress(total, total, ""))
         summary.seconds = time.perf_counter() - started
         return summary
 
@@ -263,18 +279,39 @@ class Importer:
             else:
                 summary.updated += 1
 
-    def _prepare_all(self, jobs: list, workers: int) -> Iterator[Prepared | Skipped]:
-        if workers <= 1 or len(jobs) < 2:
-            for job in jobs:
-                yield _prepare_job(job)
-            return
-        ctx = get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            yield from pool.map(_prepare_job, jobs, chunksize=16)
 
 
-def _display_source(source: str, files: Iterable[Path]) -> str:
-    return source
+@contextmanager
+def _worker_pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
+    """Analysis processes, or None to analyse here.
+
+    Forked when this process runs no other thread (the command line: workers
+    start at once with everything already imported), spawned otherwise.
+    """
+    if workers <= 1:
+        yield None
+        return
+    method = "fork" if threading.active_count() == 1 and "fork" in get_all_start_methods() else "spawn"
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context(method))
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _prepare_all(jobs: list, pool: ProcessPoolExecutor | None, workers: int) -> Iterator[Prepared | Skipped]:
+    if pool is None or len(jobs) < 2:
+        yield from map(_prepare_job, jobs)
+        return
+    chunk = max(1, min(64, len(jobs) // (4 * workers)))
+    done = 0
+    try:
+        for result in pool.map(_prepare_job, jobs, chunksize=chunk):
+            done += 1
+            yield result
+    except BrokenProcessPool:
+        # A worker died (killed, out of memory): finish this batch here, one by one.
+        yield from map(_prepare_job, jobs[done:])
 
 
 def importer_for(store: Store, cfg) -> Importer:
