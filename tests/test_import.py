@@ -176,3 +176,25 @@ def test_a_schema_1_store_is_migrated_and_keeps_its_stories(tmp_path):
         assert store.conn.execute("SELECT story_id FROM cluster_keys WHERE key=42").fetchone()[0] == 7
         assert store.story(7).read and store.story(7).title == "Old story"
         assert store.key_story_counts([42], cap=5) == {42: 1}
+
+
+def test_an_article_that_breaks_analysis_is_skipped_and_the_rest_imports(tmp_path, monkeypatch):
+    import tui.importer as imp
+
+    real = imp.analyze_page
+
+    def fragile(page, **kw):
+        if "poison" in page.body:
+            raise ValueError("boom")
+        return real(page, **kw)
+
+    monkeypatch.setattr(imp, "analyze_page", fragile)
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text("Fine story\n\nThe ferry ran on time all week, the operator said.\n")
+    (src / "b.txt").write_text("Bad story\n\nThis body contains poison for the analyser.\n")
+    with _store(tmp_path) as store:
+        s = Importer(store).import_paths([src], workers=0)
+        assert s.imported == 1
+        assert [Path(x.source).name for x in s.skipped] == ["b.txt"]
+        assert "could not be analysed (ValueError: boom)" in s.skipped[0].reason
