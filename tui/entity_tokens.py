@@ -14,9 +14,8 @@ from dataclasses import dataclass
 
 from tui.entity_lexicon import ABBREVIATIONS, COMMON_WORDS, NAME_PARTICLES
 
-_TOKEN_TEMPLATE = (
-    r"(?P<skip>(?:(?:(?!(?:KEEP)[ \t]+(?:(?:KEEP)[ \t]+)?[A-ZÀ-ÖØ-Þ]|(?:al|el)-[A-ZÀ-ÖØ-Þ])"
-    r"[a-z][\w'’-]*|,)[ \t]+)+)"
+_TOKEN = re.compile(
+    r"(?P<skip>(?:(?:(?!(?:al|el)-[A-ZÀ-ÖØ-Þ])[a-z][\w'’-]*|,)[ \t]+)+)"
     r"|(?P<url>(?:https?://|www\.)[^\s<>\"]+|[\w.+-]+@[\w-]+\.[\w.]+)"
     r"|(?P<acr>(?:[A-Z]\.){2,}(?:[A-Z]\b)?)"
     r"|(?P<word>[^\W\d_][\w]*(?:[-'’&][^\W_]+)*)"
@@ -29,28 +28,14 @@ _KEEP_LOWER = NAME_PARTICLES | frozenset(
     lost won defeated""".split()
 )
 # Runs of lower-case words are matched as one chunk and skipped; a connector or preposition
-# ("of", "in", "van") is kept only where a capitalised word follows it.
-def _trie_pattern(words: frozenset[str]) -> str:
-    """A regex alternation of ``words`` shaped as a trie, which ``re`` matches far faster."""
-    trie: dict = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
-        end = "" in node
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 and not end else "(?:" + "|".join(alts) + ")"
-        return body + "?" if end and len(alts) == 1 else ("(?:" + "|".join(alts) + ")?" if end else body)
-
-    return emit(trie)
+# ("of", "in", "van") is kept only where a capitalised word follows it.  The regex swallows
+# such connectors too (a look-ahead for them at every word cost a third of the scan) and
+# tokenize() hands the last one or two words of a chunk back when a capital follows.
+def _is_cap_start(c: str) -> bool:
+    """The character class [A-ZÀ-ÖØ-Þ] that starts a name after a connector."""
+    return "A" <= c <= "Z" or "À" <= c <= "Ö" or "Ø" <= c <= "Þ"
 
 
-_TOKEN = re.compile(_TOKEN_TEMPLATE.replace("KEEP", _trie_pattern(_KEEP_LOWER)))
 POSSESSIVE = re.compile(r"['’]s?$")
 _SENT_END = frozenset(".!?:;\"“”‘'(«»[-—–|•*")
 
@@ -81,43 +66,70 @@ def tokenize(text: str, limit: int, lower_count: dict[int, int], lower_words: li
     article writes a word in lower case.
     """
     out: list[Tok] = []
+    append = out.append
+    keep_lower = _KEEP_LOWER
+    keep_punct = _KEEP_PUNCT
+    sent_end = _SENT_END
     line = 0
+    nlow = 0  # lower-case words on the current line, flushed into lower_count
     next_nl = text.find("\n", 0, limit)
     prev_punct = True
     bol = True
     seq = -1
+    # Group numbers of _TOKEN: 1 skip, 2 url, 3 acr, 4 word, 5 num, 6 punct.
     for m in _TOKEN.finditer(text, 0, limit):
         seq += 1
         s = m.start()
         if 0 <= next_nl < s:
+            if nlow:
+                lower_count[line] = lower_count.get(line, 0) + nlow
+                nlow = 0
             line += text.count("\n", next_nl, s)
             next_nl = text.find("\n", s, limit)
             prev_punct = True
             bol = True
-        kind = m.lastgroup or "punct"
+        g = m.lastindex
         t = m.group()
-        if kind == "skip":
-            lower_count[line] = lower_count.get(line, 0) + t.count(" ") + t.count("\t") - t.count(",")
+        if g == 1:  # skip
+            e = m.end()
+            if e < limit and _is_cap_start(text[e]):
+                last = t.rsplit(None, 1)[-1]
+                if last in keep_lower:
+                    # "... talks in Geneva", "... one of the Beatles": the connectors
+                    # before the name are tokens of their own.
+                    cut = len(t.rstrip()) - len(last)
+                    blocked = [(cut, last)]
+                    prev = t[:cut].rsplit(None, 1)
+                    if prev and prev[-1] in keep_lower:
+                        cut = len(t[:cut].rstrip()) - len(prev[-1])
+                        blocked.insert(0, (cut, prev[-1]))
+                    if cut:
+                        head = t[:cut]
+                        nlow += head.count(" ") + head.count("\t") - head.count(",")
+                        lower_words.append(head)
+                        prev_punct = bol = False
+                        seq += 1
+                    for off, w in blocked:
+                        ws = s + off
+                        append(Tok(w, ws, ws + len(w), "word", w, False, prev_punct, line, len(out), False, seq, bol))
+                        prev_punct = bol = False
+                        seq += 1
+                    seq -= 1
+                    continue
+            nlow += t.count(" ") - t.count(",")
+            if "\t" in t:
+                nlow += t.count("\t")
             lower_words.append(t)
             prev_punct = bol = False
             continue
-        if kind == "url":
-            prev_punct = bol = False  # web and mail addresses hold no names worth listing
-            continue
-        if kind == "punct" and t not in _KEEP_PUNCT:
-            # Only these marks matter to the rules; the rest just separate names.
-            prev_punct = t in _SENT_END
-            bol = False
-            continue
-        if kind == "word" and t[0].islower() and t not in _KEEP_LOWER and t[:3] not in ("al-", "el-"):
-            lower_count[line] = lower_count.get(line, 0) + 1
-            lower_words.append(t)
-            prev_punct = bol = False
-            continue
-        e = m.end()
-        poss = False
-        cap = kind == "acr"
-        if kind == "word":
+        if g == 4:  # word
+            if t[0].islower() and t not in keep_lower and t[:3] not in ("al-", "el-"):
+                nlow += 1
+                lower_words.append(t)
+                prev_punct = bol = False
+                continue
+            e = m.end()
+            poss = False
             if "'" in t or "’" in t:
                 # "Trump's": the name is the part before the possessive.
                 pm = POSSESSIVE.search(t)
@@ -134,14 +146,33 @@ def tokenize(text: str, limit: int, lower_count: dict[int, int], lower_words: li
                     t = t[:h]
                     poss = True  # "Ohio-based KeyCorp": two names, not one
             cap = t[0].isupper() or (t[:3] in ("al-", "el-") and t[3:4].isupper())
-        out.append(Tok(t, s, e, kind, t.casefold(), cap, prev_punct, line, len(out), poss, seq, bol))
-        bol = False
-        # The period of "Mr." or of an initial ("C. Lewis") does not end a sentence.
-        prev_punct = (
-            kind == "punct"
-            and t in _SENT_END
-            and not (t == "." and len(out) >= 2 and out[-2].end == s and _is_abbreviation(out[-2].text))
-        )
+            append(Tok(t, s, e, "word", t.casefold(), cap, prev_punct, line, len(out), poss, seq, bol))
+            prev_punct = bol = False
+            continue
+        if g == 6:  # punct
+            if t not in keep_punct:
+                # Only these marks matter to the rules; the rest just separate names.
+                prev_punct = t in sent_end
+                bol = False
+                continue
+            append(Tok(t, s, m.end(), "punct", t, False, prev_punct, line, len(out), False, seq, bol))
+            bol = False
+            # The period of "Mr." or of an initial ("C. Lewis") does not end a sentence.
+            prev_punct = t in sent_end and not (
+                t == "." and len(out) >= 2 and out[-2].end == s and _is_abbreviation(out[-2].text)
+            )
+            continue
+        if g == 2:  # url
+            prev_punct = bol = False  # web and mail addresses hold no names worth listing
+            continue
+        # acr | num
+        if g == 3:
+            append(Tok(t, s, m.end(), "acr", t.casefold(), True, prev_punct, line, len(out), False, seq, bol))
+        else:
+            append(Tok(t, s, m.end(), "num", t.casefold(), False, prev_punct, line, len(out), False, seq, bol))
+        prev_punct = bol = False
+    if nlow:
+        lower_count[line] = lower_count.get(line, 0) + nlow
     return out
 
 
