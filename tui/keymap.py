@@ -23,7 +23,8 @@ class Action:
     name: str
     keys: tuple[str, ...]
     description: str
-    show: bool = False  # shown in the footer
+    show: bool = False  # shown in the key hints line
+    hint: str = ""  # the word the hints line uses (short: it must fit 80 columns)
 
     @property
     def id(self) -> str:
@@ -31,17 +32,17 @@ class Action:
 
 
 ACTIONS: tuple[Action, ...] = (
-    Action("global", "quit", ("q",), "Quit", True),
-    Action("global", "help", ("?",), "Help: all keys", True),
-    Action("global", "search", ("/",), "Search stories", True),
+    Action("global", "quit", ("q",), "Quit", True, "quit"),
+    Action("global", "help", ("?",), "Help: all keys", True, "help"),
+    Action("global", "search", ("/",), "Search stories", True, "search"),
     Action("global", "clear_filter", ("escape",), "Clear search or entity filter"),
-    Action("global", "focus_next", ("tab",), "Next pane", True),
+    Action("global", "focus_next", ("tab",), "Next pane", True, "pane"),
     Action("global", "focus_previous", ("shift+tab",), "Previous pane"),
-    Action("global", "toggle_read", ("m",), "Toggle read", True),
-    Action("global", "toggle_starred", ("s",), "Toggle starred", True),
+    Action("global", "toggle_read", ("m",), "Toggle read", True, "read"),
+    Action("global", "toggle_starred", ("s",), "Toggle starred", True, "star"),
     Action("global", "next_unread", ("n",), "Next unread story"),
     Action("global", "previous_unread", ("N",), "Previous unread story"),
-    Action("global", "versions", ("v",), "Versions of this story", True),
+    Action("global", "versions", ("v",), "Versions of this story", True, "versions"),
     Action("global", "next_version", ("]",), "Show next version"),
     Action("global", "previous_version", ("[",), "Show previous version"),
     Action("global", "diff", ("d",), "Diff this version against the canonical"),
@@ -50,7 +51,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("global", "open_browser", ("o",), "Open in browser"),
     Action("global", "refresh", ("r",), "Refresh feed of this story"),
     Action("global", "refresh_all", ("R",), "Refresh all feeds"),
-    Action("global", "toggle_sidebar", ("i",), "Show/hide entities and quotes"),
+    Action("global", "toggle_sidebar", ("i",), "Show/hide entities and quotes", True, "sidebar"),
     Action("list", "cursor_down", ("j", "down"), "Next story"),
     Action("list", "cursor_up", ("k", "up"), "Previous story"),
     Action("list", "page_down", ("pagedown", "space"), "Page down"),

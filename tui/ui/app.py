@@ -121,7 +121,7 @@ class NewsReaderApp(App[None]):
             if not action.show or not keys:
                 continue
             hints.append(f" {km.display_key(keys[0])} ", style="bold reverse")
-            hints.append(f" {action.description.split(':')[0]}  ")
+            hints.append(f"{action.hint or action.description} ")
         return hints
 
     def on_mount(self) -> None:
