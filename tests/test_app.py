@@ -304,3 +304,20 @@ async def test_stories_imported_while_the_app_is_open_appear_without_restart(sto
         await settle(pilot)
         assert len(app.query_one(StoryList).story_ids) == before + 1
         assert any("Lighthouse keeper" in t for t in titles(app))
+
+
+async def test_quotes_of_all_versions_are_merged_without_duplicates(store_path):
+    app = make_app(store_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        lst = app.query_one(StoryList)
+        voa = next(i for i in lst.story_ids if "North Korea" in app.store.story(i).title)
+        lst.move_to(voa)
+        await settle(pilot)
+        per_version = {}
+        for q in app.store.story_quotes(voa):
+            per_version.setdefault(q.article_id, []).append(q.text)
+        assert len(per_version) == 2 and min(map(len, per_version.values())) >= 3  # the reprint repeats quotes
+        shown = [o for o in (app.query_one(QuotePane).get_option_at_index(i)
+                             for i in range(app.query_one(QuotePane).option_count)) if not o.disabled]
+        assert len(shown) == max(map(len, per_version.values()))
