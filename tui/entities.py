@@ -40,11 +40,14 @@ def _extract(text: str) -> list[Entity]:
     lower_words: list[str] = []
     all_toks = tokenize(text, limit, lower_count, lower_words)
     lines: list[list[Tok]] = []
+    cur_line = -1
     for t in all_toks:
-        if lines and lines[-1][0].line == t.line:
-            lines[-1].append(t)
+        if t.line == cur_line:
+            cur.append(t)
         else:
-            lines.append([t])
+            cur = [t]
+            lines.append(cur)
+            cur_line = t.line
     if not lines:
         return []
     # A sports page opens "SOCCER - ..." (or "Baseball-Results of ...").

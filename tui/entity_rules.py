@@ -71,6 +71,8 @@ class Doc:
     line_first: dict[int, int] = field(default_factory=dict)  # line -> index of its first token
     dated_lines: frozenset[int] = frozenset()  # lines opening with a date: datelines
     spans: list[Span] = field(default_factory=list)
+    # (surface, tokens, strict) -> _known's answer: names recur, and the answer depends on nothing else
+    known_memo: dict[tuple[str, int, bool], tuple[str, str, str] | None] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- lookups
@@ -97,14 +99,25 @@ def _place(doc: Doc, s: str, ntok: int, strict: bool) -> tuple[str, str] | None:
 def _known(doc: Doc, toks: list[Tok], strict: bool = False) -> tuple[str, str, str] | None:
     """(type, canonical, kind) for an alias or gazetteer place spanning ``toks``."""
     s = doc.text[toks[0].start : toks[-1].end]
+    key = (s, len(toks), strict)
+    try:
+        return doc.known_memo[key]
+    except KeyError:
+        pass
+    k = doc.known_memo[key] = _known_surface(doc, s, len(toks), strict)
+    return k
+
+
+def _known_surface(doc: Doc, s: str, ntok: int, strict: bool) -> tuple[str, str, str] | None:
+    """_known for the text ``s`` of ``ntok`` tokens (the first token's case is read off ``s``)."""
     if "\n" in s:
         return None
     a = ALIASES.get(s) or (_ALIAS_FOLD.get(s.casefold()) if len(s) > 3 or "." in s else None)
     if a is not None:
-        if toks[0].text.isupper() and a[0] == "United States" and s == "US" and strict:
-            return None
+        if a[0] == "United States" and s == "US" and strict:
+            return None  # the one-token "US" of an all-caps headline
         return a[1], a[0], "alias"
-    p = _place(doc, s, len(toks), strict)
+    p = _place(doc, s, ntok, strict)
     if p is not None:
         # The article's own spelling wins over the gazetteer's capitalisation ("Rio de Janeiro").
         name = s if not s.isupper() and not s.islower() else p[0]
@@ -114,7 +127,7 @@ def _known(doc: Doc, toks: list[Tok], strict: bool = False) -> tuple[str, str, s
 
 def _clean_name(s: str) -> str:
     """Canonical form of a surface: one space between words, no possessive, no "Corp." period."""
-    s = re.sub(r"\s+", " ", s).strip()
+    s = " ".join(s.split())
     if s.endswith(".") and len(s) > 2 and s[-2].islower():
         s = s[:-1]
     return POSSESSIVE.sub("", s) if s.endswith(("'s", "’s")) else s
