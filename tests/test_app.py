@@ -321,3 +321,20 @@ async def test_quotes_of_all_versions_are_merged_without_duplicates(store_path):
         shown = [o for o in (app.query_one(QuotePane).get_option_at_index(i)
                              for i in range(app.query_one(QuotePane).option_count)) if not o.disabled]
         assert len(shown) == max(map(len, per_version.values()))
+
+
+async def test_a_store_damaged_past_its_header_stops_the_reader_with_one_line(store_path):
+    with Store(store_path) as s:
+        s.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(store_path.read_bytes())
+    for i in range(len(data) // 3, len(data)):  # the schema opens; bodies and indexes are ruined
+        data[i] = 0x5A
+    for side in ("-wal", "-shm"):
+        Path(f"{store_path}{side}").unlink(missing_ok=True)
+    store_path.write_bytes(bytes(data))
+    app = make_app(store_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter")
+        await settle(pilot)
+    assert app.return_code == 3

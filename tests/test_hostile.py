@@ -160,8 +160,6 @@ def _shown(note) -> str:
     return Content.from_markup(note.message).plain if note.markup else note.message
 
 
-@pytest.mark.xfail(strict=True, reason="tui/ui/app.py: notify() messages are Textual markup; an outlet '[/]' or "
-                                       "'[@click=app.quit]' is parsed (MarkupError / clickable action)")
 async def test_notifications_show_outlet_names_literally(hostile_store: Path) -> None:
     from test_app import settle
 

@@ -8,6 +8,7 @@ notices their commits through SQLite's ``data_version`` and reloads in place.
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import webbrowser
 from pathlib import Path
@@ -24,7 +25,7 @@ from tui.config import Config
 from tui.diff import diff_versions, summary
 from tui.paths import bundled_samples
 from tui.sanitize import display_line
-from tui.store import ArticleInfo, Store
+from tui.store import REBUILD_HINT, ArticleInfo, Store
 from tui.ui.article import ArticleView
 from tui.ui.panes import EntityPane, QuotePane, merge_quotes
 from tui.ui.screens import HelpScreen, VersionsScreen
@@ -111,6 +112,20 @@ class NewsReaderApp(App[None]):
             yield Static("", id="status-text")
             yield ProgressBar(id="progress", show_eta=False)
         yield Static(self._key_hints(), id="key-hints")
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = False) -> None:
+        """Notifications carry outlet names, feed titles and errors: never parse them as markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def _handle_exception(self, error: Exception) -> None:
+        # A store damaged past its header opens fine and fails on a later read: say so in
+        # one line (the CLI prints it and exits 3) instead of a traceback.
+        if isinstance(error, sqlite3.DatabaseError) and not isinstance(error, sqlite3.ProgrammingError):
+            self.exit(return_code=3, message=f"newsreader: {self.store_path}: the store is damaged ({error}); "
+                                              f"{REBUILD_HINT}")
+            return
+        super()._handle_exception(error)
 
     def _key_hints(self) -> Text:
         """The bottom line: the main keys as configured. Static on purpose: Textual's
@@ -524,14 +539,14 @@ class NewsReaderApp(App[None]):
 
     @work(thread=True, exclusive=True, group="import")
     def import_samples(self) -> None:
-        from tui.importer import import_samples
+        from tui.importer import importer_for
 
         self._importing = True
         self.call_from_thread(self._set_progress, "Importing the bundled samples…")
         store = Store(self.store_path)
         try:
-            summary_ = import_samples(
-                store, self.samples_dir, self.config.cluster_settings(),
+            summary_ = importer_for(store, self.config).import_paths(
+                [self.samples_dir], workers=0,
                 progress=lambda p: self.call_from_thread(self._set_progress,
                                                          f"Importing samples {p.done}/{p.total}", p.done, p.total))
         finally:
