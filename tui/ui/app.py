@@ -203,9 +203,9 @@ class NewsReaderApp(App[None]):
         bar = self.query_one("#filter-bar", Static)
         if self.filter_label:
             count = "searching…" if n is None else f"{n:,} stories · Esc"
-            bar.update(Text(f"{self.filter_label}: {count}", style="bold"))
+            bar.update(Text(f"{self.filter_label}: {count}", style="bold"), layout=False)
         else:
-            bar.update(Text(f"{n:,} stories", style="dim"))
+            bar.update(Text(f"{n:,} stories", style="dim"), layout=False)
 
     def _poll_store(self) -> None:
         if self._closed:
@@ -529,7 +529,7 @@ class NewsReaderApp(App[None]):
     def _set_progress(self, text: str, done: int | None = None, total: int | None = None) -> None:
         status = self.query_one("#status")
         status.display = True
-        self.query_one("#status-text", Static).update(Text(text))
+        self.query_one("#status-text", Static).update(Text(text), layout=False)
         bar = self.query_one(ProgressBar)
         if total:
             bar.update(total=total, progress=done or 0)

@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from tui.diff import DiffLine
 from tui.sanitize import display_line, strip_controls
@@ -83,6 +84,21 @@ def diff_parts(title: str, lines: list[DiffLine], summary: str) -> list[Part]:
         mark, style = marks[d.op]
         parts.append(Part(Text(mark + strip_controls(d.text).replace("\n", " "), style=style)))
     return parts
+
+
+def set_virtual_size(view: ScrollView, size: Size) -> None:
+    """Change a scroll view's virtual size without a layout pass of the whole screen.
+
+    Assigning ``virtual_size`` re-lays out every widget (tens of milliseconds here)
+    although only this view's scrollbar changes; our views always show their
+    vertical scrollbar (``overflow-y: scroll`` in app.tcss), so updating the
+    scrollbar and repainting the view is enough.
+    """
+    if size == view.virtual_size:
+        return
+    view.set_reactive(Widget.virtual_size, size)
+    view._scroll_update(size)
+    view.refresh()
 
 
 class ArticleView(ScrollView, can_focus=True):
@@ -159,7 +175,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._lines = lines
         self._part_line = part_line
         self._wrapped_width = width
-        self.virtual_size = Size(width, len(lines))
+        set_virtual_size(self, Size(width, len(lines)))
 
     def on_resize(self, event: events.Resize) -> None:
         self._rewrap()

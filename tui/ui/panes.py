@@ -1,8 +1,7 @@
 """The sidebar: the story's entities (by type, by mentions) and its quotes.
 
-Both are short per story, so they are OptionLists fed with ``Text`` prompts
-(never markup strings). They only read what the store holds; the NLP ran at
-import time.
+Both are ``LineList``s fed with ``Text`` prompts (never markup strings). They
+only read what the store holds; the NLP ran at import time.
 """
 
 from __future__ import annotations
@@ -10,11 +9,10 @@ from __future__ import annotations
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
 
 from tui.sanitize import display_line
 from tui.store import EntityRow, QuoteRow
+from tui.ui.line_list import Item, LineList
 
 TYPE_TITLES = {"person": "People", "organization": "Organisations", "place": "Places"}
 
@@ -37,7 +35,7 @@ def merge_quotes(quotes: list[QuoteRow], canonical_id: int | None) -> list[Quote
     return out
 
 
-class EntityPane(OptionList):
+class EntityPane(LineList):
     """People, organisations and places of the story, with mention counts."""
 
     BINDINGS = [
@@ -59,29 +57,26 @@ class EntityPane(OptionList):
         self._entities: dict[str, EntityRow] = {}
 
     def show_entities(self, rows: list[EntityRow]) -> None:
-        self.clear_options()
         self._entities = {}
-        options: list[Option | None] = []
+        options: list[Item] = []
         for typ in ("person", "organization", "place"):
             group = [r for r in rows if r.type == typ]
             if not group:
                 continue
             group.sort(key=lambda r: (-r.mentions, r.name))
-            options.append(Option(Text(f"{TYPE_TITLES[typ]} ({len(group)})", style="bold"), disabled=True))
+            options.append(Item(Text(f"{TYPE_TITLES[typ]} ({len(group)})", style="bold")))
             for r in group:
                 oid = f"e{r.id}"
                 self._entities[oid] = r
-                options.append(Option(Text(f" {display_line(r.name, 80)}") + Text(f" {r.mentions}", style="dim"),
-                                      id=oid))
+                options.append(Item(Text(f" {display_line(r.name, 80)}") + Text(f" {r.mentions}", style="dim"), oid))
         if not options:
-            options.append(Option(Text("No entities", style="italic"), disabled=True))
-        self.add_options(options)
+            options.append(Item(Text("No entities", style="italic")))
+        self.set_items(options)
 
     def _current(self) -> EntityRow | None:
         if self.highlighted is None:
             return None
-        opt = self.get_option_at_index(self.highlighted)
-        return self._entities.get(opt.id or "")
+        return self._entities.get(self.items[self.highlighted].id or "")
 
     def action_noop(self) -> None:
         pass
@@ -91,14 +86,14 @@ class EntityPane(OptionList):
         if ent is not None:
             self.post_message(self.Chosen(ent, quotes=True))
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    def on_line_list_selected(self, event: LineList.Selected) -> None:
         event.stop()
-        ent = self._entities.get(event.option.id or "")
+        ent = self._entities.get(event.item.id or "")
         if ent is not None:
             self.post_message(self.Chosen(ent))
 
 
-class QuotePane(OptionList):
+class QuotePane(LineList):
     """The story's quotes with speakers; Enter jumps to the quote in the text."""
 
     BINDINGS = [
@@ -128,11 +123,10 @@ class QuotePane(OptionList):
 
     def _render(self) -> None:
         title = self._title
-        self.clear_options()
         self._quotes = {}
-        options: list[Option | None] = []
+        options: list[Item] = []
         if title:
-            options.append(Option(Text(display_line(title, 200), style="bold"), disabled=True))
+            options.append(Item(Text(display_line(title, 200), style="bold")))
         rows = self._rows
         if self.grouped:
             rows = sorted(rows, key=lambda q: ((q.speaker or "~").casefold(), q.article_id, q.start))
@@ -143,15 +137,15 @@ class QuotePane(OptionList):
             speaker = display_line(q.speaker or "unattributed", 80)
             if self.grouped:
                 if q.speaker != last_speaker:
-                    options.append(Option(Text(speaker, style="bold"), disabled=True))
+                    options.append(Item(Text(speaker, style="bold")))
                     last_speaker = q.speaker
                 prompt = Text("  “" + display_line(q.text, 600) + "”")
             else:
                 prompt = Text("“" + display_line(q.text, 600) + "”\n") + Text(f"  — {speaker}", style="italic dim")
-            options.append(Option(prompt, id=oid))
+            options.append(Item(prompt, oid))
         if not rows:
-            options.append(Option(Text("No quotes", style="italic"), disabled=True))
-        self.add_options(options)
+            options.append(Item(Text("No quotes", style="italic")))
+        self.set_items(options)
 
     def action_noop(self) -> None:
         pass
@@ -160,8 +154,8 @@ class QuotePane(OptionList):
         self.grouped = not self.grouped
         self._render()
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    def on_line_list_selected(self, event: LineList.Selected) -> None:
         event.stop()
-        q = self._quotes.get(event.option.id or "")
+        q = self._quotes.get(event.item.id or "")
         if q is not None:
             self.post_message(self.Jump(q))

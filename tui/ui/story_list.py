@@ -21,6 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.sanitize import display_line
+from tui.ui.article import set_virtual_size
 from tui.store import StoryRow
 
 PAGE = 200
@@ -125,7 +126,7 @@ class StoryList(ScrollView, can_focus=True):
         """Show these stories; keep the cursor on story ``keep`` when it is still there."""
         self._ids = ids
         self._rows.clear()
-        self.virtual_size = Size(self.size.width, len(ids))
+        set_virtual_size(self, Size(self.scrollable_content_region.width, len(ids)))
         pos = 0
         if keep is not None:
             try:
@@ -212,7 +213,7 @@ class StoryList(ScrollView, can_focus=True):
         return strip
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, len(self._ids))
+        set_virtual_size(self, Size(self.scrollable_content_region.width, len(self._ids)))
 
     # -- cursor ----------------------------------------------------------------
 

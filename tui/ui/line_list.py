@@ -1,0 +1,170 @@
+"""A selectable list of wrapped text items, painted with the Line API.
+
+Textual's OptionList re-lays out the whole screen whenever its options change,
+which made opening a story cost a full layout pass per sidebar pane. This list
+wraps its items itself, paints only visible lines and changes its scroll size
+without a layout pass, so refilling it costs a repaint of the pane alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui.ui.article import set_virtual_size
+
+
+@dataclass(slots=True)
+class Item:
+    """One entry: a prompt, and an id when it can be selected (headers have none)."""
+
+    prompt: Text
+    id: str | None = None
+
+    @property
+    def disabled(self) -> bool:
+        return self.id is None
+
+
+class LineList(ScrollView, can_focus=True):
+    """Items with a cursor; Enter or a click posts ``Selected``."""
+
+    COMPONENT_CLASSES = {"line-list--cursor"}
+
+    class Selected(Message):
+        def __init__(self, item: Item, index: int) -> None:
+            super().__init__()
+            self.item = item
+            self.index = index
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.items: list[Item] = []
+        self._lines: list[tuple[Strip, int]] = []  # (line, item index)
+        self._first_line: list[int] = []
+        self._wrapped_width = -1
+        self._highlighted: int | None = None
+
+    # -- OptionList-like access (tests and callers) ------------------------------
+
+    @property
+    def option_count(self) -> int:
+        return len(self.items)
+
+    def get_option_at_index(self, index: int) -> Item:
+        return self.items[index]
+
+    @property
+    def highlighted(self) -> int | None:
+        return self._highlighted
+
+    @highlighted.setter
+    def highlighted(self, index: int | None) -> None:
+        if index is not None and not (0 <= index < len(self.items) and not self.items[index].disabled):
+            return
+        self._highlighted = index
+        self._scroll_to_highlight()
+        self.refresh()
+
+    # -- content -------------------------------------------------------------------
+
+    def set_items(self, items: list[Item]) -> None:
+        self.items = items
+        self._wrapped_width = -1
+        self._rewrap()
+        self._highlighted = next((i for i, it in enumerate(items) if not it.disabled), None)
+        self.scroll_to(y=0, animate=False, force=True)
+        self.refresh()
+
+    def _rewrap(self) -> None:
+        width = max(8, self.scrollable_content_region.width or self.size.width or 30)
+        if width == self._wrapped_width:
+            return
+        console = self.app.console
+        lines: list[tuple[Strip, int]] = []
+        first: list[int] = []
+        for index, item in enumerate(self.items):
+            first.append(len(lines))
+            for line in item.prompt.wrap(console, width):
+                lines.append((Strip(list(line.render(console)), line.cell_len), index))
+        self._lines = lines
+        self._first_line = first
+        self._wrapped_width = width
+        set_virtual_size(self, Size(width, len(lines)))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._rewrap()
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        index = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if index >= len(self._lines):
+            return Strip.blank(width, base)
+        strip, item = self._lines[index]
+        strip = strip.apply_style(base).crop_extend(0, width, base)
+        if item == self._highlighted:
+            style = self.get_component_rich_style("line-list--cursor")
+            if not self.has_focus:
+                style = style + Style(dim=True)
+            strip = strip.apply_style(style)
+        return strip
+
+    # -- cursor ----------------------------------------------------------------------
+
+    def _scroll_to_highlight(self) -> None:
+        if self._highlighted is None or not self._first_line:
+            return
+        top = self._first_line[self._highlighted]
+        nxt = self._first_line[self._highlighted + 1] if self._highlighted + 1 < len(self._first_line) else len(self._lines)
+        height = self.scrollable_content_region.height or 1
+        y = int(self.scroll_offset.y)
+        if top < y:
+            self.scroll_to(y=top, animate=False)
+        elif nxt > y + height:
+            self.scroll_to(y=max(top, nxt - height), animate=False)
+
+    def _step(self, step: int) -> None:
+        if not self.items:
+            return
+        i = self._highlighted if self._highlighted is not None else (-1 if step > 0 else len(self.items))
+        i += step
+        while 0 <= i < len(self.items):
+            if not self.items[i].disabled:
+                self.highlighted = i
+                return
+            i += step
+
+    def action_cursor_down(self) -> None:
+        self._step(1)
+
+    def action_cursor_up(self) -> None:
+        self._step(-1)
+
+    def action_select(self) -> None:
+        if self._highlighted is not None:
+            self.post_message(self.Selected(self.items[self._highlighted], self._highlighted))
+
+    def _on_focus(self, event: events.Focus) -> None:
+        super()._on_focus(event)
+        self.refresh()
+
+    def _on_blur(self, event: events.Blur) -> None:
+        super()._on_blur(event)
+        self.refresh()
+
+    def on_click(self, event: events.Click) -> None:
+        line = int(self.scroll_offset.y) + event.y
+        if 0 <= line < len(self._lines):
+            item = self._lines[line][1]
+            if not self.items[item].disabled:
+                self.highlighted = item
+                self.action_select()
