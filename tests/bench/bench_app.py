@@ -202,7 +202,9 @@ def ui_run(env: dict[str, str], db: Path) -> dict:
         term.read_for(0.2)
     res["open_ms_median"] = round(statistics.median(opens), 1) if opens else None
     # Search: type the query, time from the last key to the filtered list.
-    os.write(term.fd, b"/" + word[:-1].encode())
+    os.write(term.fd, b"/")
+    term.read_for(0.4)  # the search box takes focus before the query is typed
+    os.write(term.fd, word[:-1].encode())
     term.read_for(0.5)
     os.write(term.fd, word[-1:].encode())
     # The terminal only receives changed cells: after the last key the bar reads
