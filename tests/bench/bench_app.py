@@ -208,8 +208,8 @@ def ui_run(env: dict[str, str], db: Path) -> dict:
     term.read_for(0.5)
     os.write(term.fd, word[-1:].encode())
     # The terminal only receives changed cells: after the last key the bar reads
-    # "searching…", then the count, so the count's words are the sign of results.
-    d = term.wait_for("stories · Esc", timeout=10)
+    # "searching…", then the count, so "N stories · " is the sign of results.
+    d = term.wait_for(r"\d stories · ", timeout=10, regex=True)
     res["search_ms"] = round(d * 1000, 1) if d else None
     os.write(term.fd, b"\r\x1b")
     term.read_for(0.8)
@@ -219,7 +219,7 @@ def ui_run(env: dict[str, str], db: Path) -> dict:
     os.write(term.fd, b"\x1b[B")
     term.read_for(0.3)
     os.write(term.fd, b"\r")
-    d = term.wait_for("stories · Esc", timeout=10)
+    d = term.wait_for(r"\d stories · ", timeout=10, regex=True)
     res["entity_filter_ms"] = round(d * 1000, 1) if d else None
     term.read_for(0.5)
     res["rss_mb"] = round(term.rss_mb(), 1)

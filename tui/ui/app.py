@@ -202,8 +202,9 @@ class NewsReaderApp(App[None]):
         """The line above the list: the filter in force and how many stories it leaves."""
         bar = self.query_one("#filter-bar", Static)
         if self.filter_label:
-            count = "searching…" if n is None else f"{n:,} stories · Esc"
-            bar.update(Text(f"{self.filter_label}: {count}", style="bold"), layout=False)
+            # Count first: a narrow list cuts the end of the line, never the number.
+            count = "searching…" if n is None else f"{n:,} stories"
+            bar.update(Text(f"{count} · {self.filter_label} · Esc clears", style="bold"), layout=False)
         else:
             bar.update(Text(f"{n:,} stories", style="dim"), layout=False)
 
