@@ -140,7 +140,12 @@ class NewsReaderApp(App[None]):
         return hints
 
     def on_mount(self) -> None:
-        self.set_keymap(km.textual_keymap(self.config.keys))
+        # Only what the user changed: Textual re-applies a non-empty keymap on every key
+        # press, and the defaults are already the bindings' own keys.
+        defaults = km.default_keymap()
+        changed = {aid: keys for aid, keys in self.config.keys.items() if defaults.get(aid) != keys}
+        if changed:
+            self.set_keymap(km.textual_keymap(changed))
         theme = self.config.get("ui.theme")
         if theme in self.available_themes:
             self.theme = theme
