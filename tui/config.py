@@ -294,7 +294,7 @@ def _keys(reader: _Reader, node: yaml.Node | None, base: dict[str, tuple[str, ..
             elif isinstance(raw, list) and all(isinstance(x, str) for x in raw):
                 items = raw
             elif raw is None or raw == []:
-                items = []
+                raise reader.fail(kn, path, "needs at least one key")
             else:
                 raise reader.fail(kn, path, "expected a key or a list of keys")
             keys: list[str] = []
