@@ -41,6 +41,7 @@ _ABBREV_SUFFIX = frozenset({"inc", "corp", "co", "ltd", "bros", "jr", "sr"})
 _ROMAN = re.compile(r"^(?:I{1,3}|IV|VI{0,3}|IX|XI{0,3})$")
 _ALIAS_FOLD = {k.casefold(): v for k, v in ALIASES.items()}
 CONNECT = frozenset({"of", "for", "on"})
+_THE_OR_PARTICLE = NAME_PARTICLES | {"the"}
 TYPES: dict[str, EntityType] = {"person": "person", "organization": "organization", "place": "place"}
 
 
@@ -159,7 +160,7 @@ def find_runs(toks: list[Tok], first_names: frozenset[str] = frozenset()) -> lis
             and toks[i + 1].seq == t.seq + 1
             and (
                 toks[i + 1].cap
-                or toks[i + 1].low in ("the", *NAME_PARTICLES)
+                or toks[i + 1].low in _THE_OR_PARTICLE
                 and i + 2 < n
                 and toks[i + 2].cap
                 and toks[i + 2].seq == t.seq + 2
@@ -230,7 +231,7 @@ def _emit(doc: Doc, toks: list[Tok], typ: str | None, canon: str | None = None, 
     s, e = toks[0].start, toks[-1].end
     text = doc.text[s:e]
     doc.spans.append(
-        Span(s, e, text, typ, canon or _clean_name(text), len(toks), False, confident, tuple(t.low for t in toks))
+        Span(s, e, text, typ, canon or _clean_name(text), len(toks), False, confident, tuple([t.low for t in toks]))
     )
 
 
@@ -272,7 +273,7 @@ def resolve_run(doc: Doc, seq: list[Tok], toks: list[Tok]) -> None:
         return
     if seq[-1].low in EVENT_SUFFIXES or seq[0].low in NOT_ENTITY:
         return  # "World Cup", "Hong Kong Open": events are not listed
-    if len(seq) >= 2 and all(len(t.text) == 1 for t in seq):
+    if len(seq) >= 2 and len(seq[0].text) == 1 and all(len(t.text) == 1 for t in seq):
         return  # table headers ("W D L G"), not initials of anyone
     k = _known(doc, seq)
     if k is not None:
@@ -301,7 +302,8 @@ def resolve_run(doc: Doc, seq: list[Tok], toks: list[Tok]) -> None:
         _emit(doc, seq, "organization")  # "St Mirren 2 East Fife 1"
         return
     last = (seq[-2] if seq[-1].text == "." and len(seq) >= 2 else seq[-1]).low.replace(".", "")
-    if len(seq) >= 2 and (last in ORG_SUFFIXES or any(t.text == "&" for t in seq)) and (
+    amp = "&" in doc.text[seq[0].start : seq[-1].end] and any(t.text == "&" for t in seq)
+    if len(seq) >= 2 and (last in ORG_SUFFIXES or amp) and (
         not all(t.low in COMMON_WORDS or t.low in ORG_SUFFIXES for t in seq) or not seq[0].sent_start
     ):
         body = seq
@@ -428,7 +430,7 @@ def _resolve_unknown_name(doc: Doc, seq: list[Tok], toks: list[Tok]) -> None:
         if seq[-1].low in PLACE_SUFFIXES:
             _emit(doc, seq, "place")
         return
-    if len(seq) <= 5 and sum(1 for t in seq if t.kind == "acr" or t.text.isupper() and len(t.text) > 1) == 0:
+    if len(seq) <= 5 and not any(t.kind == "acr" or t.text.isupper() and len(t.text) > 1 for t in seq):
         confident = seq[0].low in doc.gaz.first_names
         prv = tok_before(toks, seq[0])
         if not confident and prv is not None and prv.low == "the" and not prv.cap:

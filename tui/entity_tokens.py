@@ -10,7 +10,7 @@ extraction.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from tui.entity_lexicon import ABBREVIATIONS, COMMON_WORDS, NAME_PARTICLES
 
@@ -40,8 +40,9 @@ POSSESSIVE = re.compile(r"['’]s?$")
 _SENT_END = frozenset(".!?:;\"“”‘'(«»[-—–|•*")
 
 
-@dataclass(slots=True)
-class Tok:
+class Tok(NamedTuple):
+    """One kept token; a tuple because an article makes hundreds and never changes them."""
+
     text: str
     start: int
     end: int
@@ -67,6 +68,7 @@ def tokenize(text: str, limit: int, lower_count: dict[int, int], lower_words: li
     """
     out: list[Tok] = []
     append = out.append
+    _new = tuple.__new__  # Tok(...) without the keyword-handling constructor
     keep_lower = _KEEP_LOWER
     keep_punct = _KEEP_PUNCT
     sent_end = _SENT_END
@@ -111,7 +113,7 @@ def tokenize(text: str, limit: int, lower_count: dict[int, int], lower_words: li
                         seq += 1
                     for off, w in blocked:
                         ws = s + off
-                        append(Tok(w, ws, ws + len(w), "word", w, False, prev_punct, line, len(out), False, seq, bol))
+                        append(_new(Tok, (w, ws, ws + len(w), "word", w, False, prev_punct, line, len(out), False, seq, bol)))
                         prev_punct = bol = False
                         seq += 1
                     seq -= 1
@@ -146,7 +148,7 @@ def tokenize(text: str, limit: int, lower_count: dict[int, int], lower_words: li
                     t = t[:h]
                     poss = True  # "Ohio-based KeyCorp": two names, not one
             cap = t[0].isupper() or (t[:3] in ("al-", "el-") and t[3:4].isupper())
-            append(Tok(t, s, e, "word", t.casefold(), cap, prev_punct, line, len(out), poss, seq, bol))
+            append(_new(Tok, (t, s, e, "word", t.casefold(), cap, prev_punct, line, len(out), poss, seq, bol)))
             prev_punct = bol = False
             continue
         if g == 6:  # punct
@@ -155,7 +157,7 @@ def tokenize(text: str, limit: int, lower_count: dict[int, int], lower_words: li
                 prev_punct = t in sent_end
                 bol = False
                 continue
-            append(Tok(t, s, m.end(), "punct", t, False, prev_punct, line, len(out), False, seq, bol))
+            append(_new(Tok, (t, s, m.end(), "punct", t, False, prev_punct, line, len(out), False, seq, bol)))
             bol = False
             # The period of "Mr." or of an initial ("C. Lewis") does not end a sentence.
             prev_punct = t in sent_end and not (
@@ -167,9 +169,9 @@ def tokenize(text: str, limit: int, lower_count: dict[int, int], lower_words: li
             continue
         # acr | num
         if g == 3:
-            append(Tok(t, s, m.end(), "acr", t.casefold(), True, prev_punct, line, len(out), False, seq, bol))
+            append(_new(Tok, (t, s, m.end(), "acr", t.casefold(), True, prev_punct, line, len(out), False, seq, bol)))
         else:
-            append(Tok(t, s, m.end(), "num", t.casefold(), False, prev_punct, line, len(out), False, seq, bol))
+            append(_new(Tok, (t, s, m.end(), "num", t.casefold(), False, prev_punct, line, len(out), False, seq, bol)))
         prev_punct = bol = False
     if nlow:
         lower_count[line] = lower_count.get(line, 0) + nlow
@@ -198,6 +200,8 @@ def line_is_caps(toks: list[Tok], nlower: int) -> bool:
     if not words:
         return False
     nwords = len(words) + nlower
+    if len(words) / nwords < 0.6:
+        return False  # both tests below need at least 60% of the words capitalised
     upper = sum(1 for t in words if t.kind == "acr" or (t.text.isupper() and len(t.text) > 1))
     if upper / nwords >= 0.6 and (upper >= 1 and nwords <= 3 or upper >= 2):
         return True
