@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from tui.records import Entity, Quote
 from tui.speakers import Attribution, SpeakerResolver
@@ -51,8 +52,9 @@ _CAPTION = re.compile(
 _EDGE = " \t\r\n\u00a0\"'“”‘’«»„‹›`"
 
 
-@dataclass(frozen=True, slots=True)
-class _Mark:
+class _Mark(NamedTuple):
+    """A quotation mark and the way it faces (a tuple: cheap to build, never changed)."""
+
     pos: int
     length: int
     family: str  # "D" double, "S" single
