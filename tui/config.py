@@ -321,7 +321,9 @@ def load_config(user_path: Path | None = None) -> Config:
     default_feeds = defaults.pop("feeds", None) or []
     defaults["keys"] = {}
     defaults["feeds"] = []
-    defaults["clustering"] = _cluster_defaults() | (defaults.get("clustering") or {})
+    # The shipped config.yaml lists every clustering threshold (a test keeps it equal to
+    # ClusterSettings), so start-up need not import the clustering code.
+    defaults["clustering"] = dict(defaults.get("clustering") or {})
     default_keys_node = None
     if isinstance(dnode, yaml.MappingNode):
         for k, v in dnode.value:
@@ -372,14 +374,6 @@ def load_config(user_path: Path | None = None) -> Config:
             f"{loc}: keys: '{km.display_key(key)}' is bound to both {a} and {b}; give one of them another key"
         )
     return Config(data=data, keys=effective, source=source, feeds=list(data.get("feeds") or []))
-
-
-def _cluster_defaults() -> dict[str, Any]:
-    from dataclasses import fields
-
-    from tui.cluster import ClusterSettings
-
-    return {f.name: f.default for f in fields(ClusterSettings)}
 
 
 def effective_yaml(cfg: Config) -> str:

@@ -22,13 +22,11 @@ from textual.widgets import Input, ProgressBar, Static
 
 from tui import keymap as km
 from tui.config import Config
-from tui.diff import diff_versions, summary
 from tui.paths import bundled_samples
 from tui.sanitize import display_line
 from tui.store import REBUILD_HINT, ArticleInfo, Store
 from tui.ui.article import ArticleView
 from tui.ui.panes import EntityPane, QuotePane, merge_quotes
-from tui.ui.screens import HelpScreen, VersionsScreen
 from tui.ui.story_list import StoryList
 
 PREVIEW_DELAY = 0.08  # seconds the cursor rests before the story under it is shown
@@ -289,6 +287,8 @@ class NewsReaderApp(App[None]):
         self.query_one(StoryList).focus()
 
     def action_show_help(self) -> None:
+        from tui.ui.screens import HelpScreen
+
         self.push_screen(HelpScreen(self.config.keys, self.config.source))
 
     def action_start_search(self) -> None:
@@ -392,6 +392,8 @@ class NewsReaderApp(App[None]):
             return
         row = self._current_row()
         title = row.title if row else ""
+        from tui.ui.screens import VersionsScreen
+
         self.push_screen(VersionsScreen(title, self.versions, self.version_index), self._versions_done)
 
     def _versions_done(self, result: tuple[str, int] | None) -> None:
@@ -428,6 +430,8 @@ class NewsReaderApp(App[None]):
         ver = self.store.article_text(self.versions[index].id)
         if ref is None or ver is None:
             return
+        from tui.diff import diff_versions, summary
+
         lines = diff_versions(ref.body, ver.body)
         who = ver.info.outlet or Path(ver.info.source).name
         title = f"{who} against the canonical ({self.versions[0].outlet or Path(ref.info.source).name})"
