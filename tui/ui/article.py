@@ -9,6 +9,7 @@ never as markup, so "[/]" in a headline is just three characters.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events
@@ -18,9 +19,11 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
-from tui.diff import DiffLine
 from tui.sanitize import display_line, strip_controls
 from tui.store import ArticleText
+
+if TYPE_CHECKING:
+    from tui.diff import DiffLine
 
 MAX_SHOWN_CHARS = 400_000
 MAX_PARTS = 5000
