@@ -156,9 +156,38 @@ def build(n: int, work: Path, env: dict[str, str]) -> dict:
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         stories = store.story_total()
     size = db.stat().st_size
+    place = placement_ms(db, n)
     return {"articles": n, "stories": stories, "generate_s": round(gen_s, 1), "import_s": round(import_s, 1),
             "import_articles_per_s": round(n / import_s, 1), "store_bytes": size,
-            "store_bytes_per_article": round(size / n), "import_summary": out.stdout.strip().splitlines()[0]}
+            "store_bytes_per_article": round(size / n), "import_summary": out.stdout.strip().splitlines()[0],
+            "place_one_ms_median": place[0], "place_one_ms_p95": place[1]}
+
+
+def placement_ms(db: Path, n: int, count: int = 100) -> tuple[float, float]:
+    """Placing one new article into the built store (analysis done beforehand, as a
+    worker would): its write, candidate lookup, verification and story update, each in
+    its own transaction. Half are reprints of stored stories, half new stories."""
+    from tui.importer import Importer, prepare_page
+    from tui.pages import parse_page
+
+    fresh = generate(count, seed=n + 1)
+    with Store(db) as store:
+        importer = Importer(store)
+        rows = store.conn.execute("SELECT body, title FROM articles ORDER BY random() LIMIT ?", (count // 2,)).fetchall()
+        pages = [parse_page(a.page) for a in fresh[: count // 2]]
+        for body, title in rows:
+            page = parse_page(f"{title}\n\nREPRINT (Bench Wire) -- {body[: len(body) * 2 // 3]}")
+            pages.append(page)
+        preps = [prepare_page(f"/bench/new-{i}.txt", f"h{i}", p, importer.settings) for i, p in enumerate(pages)]
+        times = []
+        for prep in preps:
+            t = time.perf_counter()
+            with store.conn:
+                importer.store_prepared(prep)
+            times.append((time.perf_counter() - t) * 1000)
+        store.conn.rollback()
+    times.sort()
+    return round(statistics.median(times), 1), round(times[int(0.95 * (len(times) - 1))], 1)
 
 
 def ui_run(env: dict[str, str], db: Path) -> dict:
