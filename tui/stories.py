@@ -49,11 +49,14 @@ def place_article(store: Store, article_id: int, fp: clu.Fingerprint, settings: 
     overrides = store.overrides()
     split = {a for kind, a, _ in overrides if kind == "split"}
     target: int | None = None
+    # An updated article must not find itself: its old keys leave the index first
+    # (they are written again below), which also keeps the key counts index-only.
+    store.drop_keys(article_id)
     if source not in split:
         split_ids = set(store.article_ids_by_source(split).values()) if split else set()
 
         def story_counts(keys):
-            return store.key_story_counts(keys, cap=settings.boilerplate_stories, exclude=article_id)
+            return store.key_story_counts(keys, cap=settings.boilerplate_stories)
 
         def fetch(keys, limit):
             return [(aid, clu.Fingerprint.from_bytes(blob))
