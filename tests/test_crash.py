@@ -32,7 +32,7 @@ sys.path.insert(0, str(REPO / "tests" / "bench"))
 from corpus import generate  # noqa: E402
 
 KILL_TRIALS = 50
-CORPUS_SIZE = 70
+CORPUS_SIZE = 240  # enough analysis time that kills land between commits
 
 
 def _env(data_home: Path) -> dict[str, str]:

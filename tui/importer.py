@@ -32,6 +32,7 @@ from tui.stories import place_article
 from tui.store import Store
 from tui.textio import MAX_ARTICLE_BYTES, UnreadableError, decode_bytes
 
+COMMIT_EVERY = 100  # articles per transaction at most (and at least every batch_seconds)
 IMPORT_BATCH = 2048  # files read and analysed per round: bounds memory at any corpus size
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 
@@ -258,7 +259,7 @@ class Importer:
             self._batch_started = time.monotonic()
             self._pending = []
         self._pending.append((prep, summary))
-        if time.monotonic() - self._batch_started >= self.batch_seconds:
+        if time.monotonic() - self._batch_started >= self.batch_seconds or len(self._pending) >= COMMIT_EVERY:
             self._commit()
 
     def _commit(self) -> None:

@@ -249,9 +249,12 @@ class Store:
 
     def _check_version(self) -> int:
         try:
-            app_id = self._conn.execute("PRAGMA application_id").fetchone()[0]
-            version = self._conn.execute("PRAGMA user_version").fetchone()[0]
-            tables = self._conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            # One statement, so one snapshot: read separately, another process creating
+            # the store could commit between the reads and make it look foreign.
+            app_id, version, tables = self._conn.execute(
+                "SELECT (SELECT application_id FROM pragma_application_id()),"
+                " (SELECT user_version FROM pragma_user_version()),"
+                " (SELECT count(*) FROM sqlite_master)").fetchone()
         except sqlite3.DatabaseError as exc:
             raise StoreError(
                 f"{self.path}: the store is damaged ({exc}); " + REBUILD_HINT
