@@ -293,11 +293,27 @@ def _worker_pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
         yield None
         return
     method = "fork" if threading.active_count() == 1 and "fork" in get_all_start_methods() else "spawn"
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context(method))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context(method),
+                               initializer=_exit_with_parent, initargs=(os.getpid(),))
     try:
         yield pool
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """In a worker: exit when the importer dies (even by kill -9).
+
+    Otherwise the workers wait forever on a queue their siblings keep open, and
+    hold the importer's stdout, so whoever waits for the importer hangs too.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _prepare_all(jobs: list, pool: ProcessPoolExecutor | None, workers: int) -> Iterator[Prepared | Skipped]:
