@@ -37,6 +37,15 @@ async def settle(pilot) -> None:
         await pilot.pause(0.05)
 
 
+async def show_seed_story(app: NewsReaderApp, pilot) -> int:
+    """Put the list cursor on the VOA seed story and let its preview load; its id."""
+    lst = app.query_one(StoryList)
+    voa = next(i for i in lst.story_ids if "North Korea" in app.store.story(i).title)
+    lst.move_to(voa)
+    await settle(pilot)
+    return voa
+
+
 def titles(app: NewsReaderApp) -> list[str]:
     lst = app.query_one(StoryList)
     rows = app.store.story_rows(lst.story_ids)
@@ -187,10 +196,7 @@ async def test_versions_view_switches_version_and_diff_shows_the_cut(store_path)
     app = make_app(store_path)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        lst = app.query_one(StoryList)
-        voa = next(i for i in lst.story_ids if "North Korea" in app.store.story(i).title)
-        lst.move_to(voa)
-        await settle(pilot)
+        voa = await show_seed_story(app, pilot)
         assert len(app.versions) == 2
         full = article_text(app)
         await pilot.press("v")
@@ -264,10 +270,7 @@ async def test_quotes_group_by_speaker_and_a_persons_quotes_across_stories(store
     app = make_app(store_path)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        lst = app.query_one(StoryList)
-        voa = next(i for i in lst.story_ids if "North Korea" in app.store.story(i).title)
-        lst.move_to(voa)
-        await settle(pilot)
+        voa = await show_seed_story(app, pilot)
         quotes = app.query_one(QuotePane)
         await pilot.press("tab", "tab", "tab")
         assert app.focused is quotes
@@ -310,10 +313,7 @@ async def test_quotes_of_all_versions_are_merged_without_duplicates(store_path):
     app = make_app(store_path)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        lst = app.query_one(StoryList)
-        voa = next(i for i in lst.story_ids if "North Korea" in app.store.story(i).title)
-        lst.move_to(voa)
-        await settle(pilot)
+        voa = await show_seed_story(app, pilot)
         per_version = {}
         for q in app.store.story_quotes(voa):
             per_version.setdefault(q.article_id, []).append(q.text)
