@@ -196,7 +196,7 @@ async def test_versions_view_switches_version_and_diff_shows_the_cut(store_path)
     app = make_app(store_path)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        voa = await show_seed_story(app, pilot)
+        await show_seed_story(app, pilot)
         assert len(app.versions) == 2
         full = article_text(app)
         await pilot.press("v")
@@ -270,7 +270,7 @@ async def test_quotes_group_by_speaker_and_a_persons_quotes_across_stories(store
     app = make_app(store_path)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        voa = await show_seed_story(app, pilot)
+        await show_seed_story(app, pilot)
         quotes = app.query_one(QuotePane)
         await pilot.press("tab", "tab", "tab")
         assert app.focused is quotes
