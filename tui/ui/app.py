@@ -100,7 +100,11 @@ class NewsReaderApp(App[None]):
                 yield Input(placeholder="search stories (Enter: go to list, Esc: clear)", id="search")
                 yield Static("", id="filter-bar")
                 yield StoryList(self.store.story_rows, id="stories")
-            yield ArticleView(id="article")
+            # A box of its own: Textual re-composes every widget whose container overlaps
+            # a change, so the text sitting directly beside the list was re-rendered on
+            # every cursor move.
+            with Vertical(id="article-box"):
+                yield ArticleView(id="article")
             with Vertical(id="side"):
                 yield Static(Text("Entities", style="bold"), classes="pane-title")
                 yield EntityPane(id="entities")
