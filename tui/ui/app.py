@@ -18,6 +18,9 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.reactive import Reactive
+from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, ProgressBar, Static
 
 from tui import keymap as km
@@ -66,6 +69,14 @@ def _global_bindings() -> list[Binding]:
     return out
 
 
+class ReaderScreen(Screen):
+    """The main screen. A focus change repaints the two widgets whose :focus style
+    changes (Textual restyles them) rather than the whole screen: Textual's screen
+    repaints everything on focus, which made opening a story cost a full-screen frame."""
+
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+
+
 class NewsReaderApp(App[None]):
     """newsreader's Textual app."""
 
@@ -93,6 +104,9 @@ class NewsReaderApp(App[None]):
         self._filter_query: tuple[str, str] | None = None
 
     # -- layout ------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen:
+        return ReaderScreen(id="_default")
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):

@@ -26,35 +26,11 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from tui.sanitize import display_line
 from tui.store import StoryRow
+from tui.ui.rowtext import fit, row_text
 
 PAGE = 200
 CACHE_ROWS = 5000
-
-
-def _fit(text: str, width: int) -> str:
-    if width <= 0:
-        return ""
-    if len(text) <= width:
-        return text.ljust(width)
-    return text[: max(0, width - 1)] + "…"
-
-
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def _short_date(iso: str | None, *, wide: bool) -> str:
-    """'2024-11-22' on wide lists, '22 Nov 24' on narrow ones."""
-    if not iso:
-        return ""
-    if wide:
-        return iso[:10]
-    try:
-        y, m, d = iso[:10].split("-")
-        return f"{int(d):>2} {_MONTHS[int(m) - 1]} {y[2:]}"
-    except (ValueError, IndexError):
-        return iso[:9]
 
 
 WHEEL_STEP = 3  # rows per mouse-wheel notch
@@ -206,7 +182,7 @@ class StoryList(Widget, can_focus=True):
         thumb = Segment("▐" if t0 <= y < t1 else " ", base + self._style("story-list--thumb"))
         if not self._ids:
             if y == 0:
-                return Strip([Segment(_fit(" " + self.empty_text, width), base), thumb])
+                return Strip([Segment(fit(" " + self.empty_text, width), base), thumb])
             return Strip([Segment(" " * width, base), thumb])
         row = self._row(index) if index < len(self._ids) else None
         if row is None:
@@ -222,27 +198,12 @@ class StoryList(Widget, can_focus=True):
     def _render_row(self, row: StoryRow, width: int, is_cursor: bool) -> list[Segment]:
         base = self._style("base")
         text_style = self._style("story-list--read" if row.read else "story-list--unread")
-        meta_style = self._style("story-list--meta")
-        star_style = self._style("story-list--star")
-        mark = " " if row.read else "●"
-        star = "★" if row.starred else " "
-        date = _short_date(row.published, wide=width >= 70)
-        count = f"{row.n_articles}×" if row.n_articles > 1 else ""
-        # Outlets only where the title keeps at least 30 columns.
-        outlets = display_line(row.outlets, 200) if row.n_articles > 1 else ""
-        room_for_outlets = width - 3 - 30 - len(date) - len(count) - 3
-        if outlets and room_for_outlets >= 8:
-            outlets = outlets if len(outlets) <= room_for_outlets else outlets[: room_for_outlets - 1] + "…"
-        else:
-            outlets = ""
-        tail = " ".join(x for x in (count, outlets, date) if x)
-        title_w = max(0, width - 3 - len(tail) - 1)
-        title = _fit(display_line(row.title, 400), title_w)
+        cells = row_text(row, width)
         segs = [
-            Segment(mark, base + text_style),
-            Segment(star + " ", base + star_style),
-            Segment(title, base + text_style),
-            Segment(" " + tail, base + meta_style),
+            Segment(cells.mark, base + text_style),
+            Segment(cells.star, base + self._style("story-list--star")),
+            Segment(cells.title, base + text_style),
+            Segment(cells.tail, base + self._style("story-list--meta")),
         ]
         strip = Strip(segs).crop_extend(0, width, base)
         if is_cursor:
