@@ -11,16 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rich.segment import Segment
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widget import Widget
 
 from tui.sanitize import display_line, strip_controls
 from tui.store import ArticleText
+from tui.ui.line_view import LineView
+from tui.ui.wrap import wrap
 
 if TYPE_CHECKING:
     from tui.diff import DiffLine
@@ -89,22 +89,7 @@ def diff_parts(title: str, lines: list[DiffLine], summary: str) -> list[Part]:
     return parts
 
 
-def set_virtual_size(view: ScrollView, size: Size) -> None:
-    """Change a scroll view's virtual size without a layout pass of the whole screen.
-
-    Assigning ``virtual_size`` re-lays out every widget (tens of milliseconds here)
-    although only this view's scrollbar changes; our views always show their
-    vertical scrollbar (``overflow-y: scroll`` in app.tcss), so updating the
-    scrollbar and repainting the view is enough.
-    """
-    if size == view.virtual_size:
-        return
-    view.set_reactive(Widget.virtual_size, size)
-    view._scroll_update(size)
-    view.refresh()
-
-
-class ArticleView(ScrollView, can_focus=True):
+class ArticleView(LineView, can_focus=True):
     """Scrollable full text of one version of a story (or a diff of two)."""
 
     BINDINGS = [
@@ -120,7 +105,7 @@ class ArticleView(ScrollView, can_focus=True):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.parts: list[Part] = []
-        self._lines: list[Strip] = []
+        self._lines: list[tuple[list[Segment], int]] = []
         self._part_line: list[int] = []
         self._wrapped_width = -1
         self._scroll_to_offset: int | None = None
@@ -159,38 +144,36 @@ class ArticleView(ScrollView, can_focus=True):
                 if p.start <= self._scroll_to_offset <= p.end and p.start >= 0:
                     target = max(0, self._part_line[i] - 2)
                     break
-        self.scroll_to(y=target, animate=False, force=True)
+        self._top = max(0, min(target, self.max_top))
         self.refresh()
 
     def _rewrap(self) -> None:
-        width = max(10, self.scrollable_content_region.width or self.size.width or 80)
+        width = max(10, self.content_width or 80)
         if width == self._wrapped_width:
             return
-        console = self.app.console
-        lines: list[Strip] = []
+        lines: list[tuple[list[Segment], int]] = []
         part_line: list[int] = []
         for part in self.parts:
             part_line.append(len(lines))
-            for line in part.text.wrap(console, width):
-                segs = list(line.render(console))
-                lines.append(Strip(segs, line.cell_len))
-            lines.append(Strip.blank(0))
+            lines.extend(wrap(part.text, width))
+            lines.append(([], 0))
         self._lines = lines
         self._part_line = part_line
         self._wrapped_width = width
-        set_virtual_size(self, Size(width, len(lines)))
 
     def on_resize(self, event: events.Resize) -> None:
         self._rewrap()
-        self.refresh()
+        super().on_resize(event)
 
-    def render_line(self, y: int) -> Strip:
-        index = self.scroll_offset.y + y
-        width = self.scrollable_content_region.width
-        base = self.rich_style
+    def line_count(self) -> int:
+        return len(self._lines)
+
+    def render_content_line(self, index: int, width: int) -> Strip:
+        base = self.cached_style("base")
         if index >= len(self._lines):
             return Strip.blank(width, base)
-        return self._lines[index].apply_style(base).crop_extend(0, width, base)
+        segs, cells = self._lines[index]
+        return Strip(segs, cells).apply_style(base).crop_extend(0, width, base)
 
     def highlighted_text(self) -> list[str]:
         """Text spans shown highlighted (a quote jumped to)."""

@@ -2,23 +2,23 @@
 
 Textual's OptionList re-lays out the whole screen whenever its options change,
 which made opening a story cost a full layout pass per sidebar pane. This list
-wraps its items itself, paints only visible lines and changes its scroll size
-without a layout pass, so refilling it costs a repaint of the pane alone.
+wraps its items itself and scrolls itself (``LineView``), so refilling it
+costs a repaint of the pane alone.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.geometry import Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.ui.article import set_virtual_size
+from tui.ui.line_view import LineView
+from tui.ui.wrap import wrap
 
 
 @dataclass(slots=True)
@@ -33,7 +33,7 @@ class Item:
         return self.id is None
 
 
-class LineList(ScrollView, can_focus=True):
+class LineList(LineView, can_focus=True):
     """Items with a cursor; Enter or a click posts ``Selected``."""
 
     COMPONENT_CLASSES = {"line-list--cursor"}
@@ -47,7 +47,7 @@ class LineList(ScrollView, can_focus=True):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.items: list[Item] = []
-        self._lines: list[tuple[Strip, int]] = []  # (line, item index)
+        self._lines: list[tuple[list[Segment], int, int]] = []  # (segments, cells, item index)
         self._first_line: list[int] = []
         self._wrapped_width = -1
         self._highlighted: int | None = None
@@ -80,42 +80,39 @@ class LineList(ScrollView, can_focus=True):
         self._wrapped_width = -1
         self._rewrap()
         self._highlighted = next((i for i, it in enumerate(items) if not it.disabled), None)
-        self.scroll_to(y=0, animate=False, force=True)
+        self._top = 0
         self.refresh()
 
     def _rewrap(self) -> None:
-        width = max(8, self.scrollable_content_region.width or self.size.width or 30)
+        width = max(8, self.content_width or 30)
         if width == self._wrapped_width:
             return
-        console = self.app.console
-        lines: list[tuple[Strip, int]] = []
+        lines: list[tuple[list[Segment], int, int]] = []
         first: list[int] = []
         for index, item in enumerate(self.items):
             first.append(len(lines))
-            for line in item.prompt.wrap(console, width):
-                lines.append((Strip(list(line.render(console)), line.cell_len), index))
+            for segs, cells in wrap(item.prompt, width):
+                lines.append((segs, cells, index))
         self._lines = lines
         self._first_line = first
         self._wrapped_width = width
-        set_virtual_size(self, Size(width, len(lines)))
 
     def on_resize(self, event: events.Resize) -> None:
         self._rewrap()
-        self.refresh()
+        super().on_resize(event)
 
-    def render_line(self, y: int) -> Strip:
-        index = self.scroll_offset.y + y
-        width = self.scrollable_content_region.width
-        base = self.rich_style
+    def line_count(self) -> int:
+        return len(self._lines)
+
+    def render_content_line(self, index: int, width: int) -> Strip:
+        base = self.cached_style("base")
         if index >= len(self._lines):
             return Strip.blank(width, base)
-        strip, item = self._lines[index]
-        strip = strip.apply_style(base).crop_extend(0, width, base)
+        segs, cells, item = self._lines[index]
+        strip = Strip(segs, cells).apply_style(base).crop_extend(0, width, base)
         if item == self._highlighted:
-            style = self.get_component_rich_style("line-list--cursor")
-            if not self.has_focus:
-                style = style + Style(dim=True)
-            strip = strip.apply_style(style)
+            style = self.cached_style("line-list--cursor")
+            strip = strip.apply_style(style if self.has_focus else style + Style(dim=True))
         return strip
 
     # -- cursor ----------------------------------------------------------------------
@@ -125,12 +122,7 @@ class LineList(ScrollView, can_focus=True):
             return
         top = self._first_line[self._highlighted]
         nxt = self._first_line[self._highlighted + 1] if self._highlighted + 1 < len(self._first_line) else len(self._lines)
-        height = self.scrollable_content_region.height or 1
-        y = int(self.scroll_offset.y)
-        if top < y:
-            self.scroll_to(y=top, animate=False)
-        elif nxt > y + height:
-            self.scroll_to(y=max(top, nxt - height), animate=False)
+        self.keep_in_view(top, nxt)
 
     def _step(self, step: int) -> None:
         if not self.items:
@@ -162,9 +154,11 @@ class LineList(ScrollView, can_focus=True):
         self.refresh()
 
     def on_click(self, event: events.Click) -> None:
-        line = int(self.scroll_offset.y) + event.y
+        if self.thumb_click(event):
+            return
+        line = self._top + event.y
         if 0 <= line < len(self._lines):
-            item = self._lines[line][1]
+            item = self._lines[line][2]
             if not self.items[item].disabled:
                 self.highlighted = item
                 self.action_select()

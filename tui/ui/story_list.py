@@ -4,11 +4,8 @@ A widget per row costs seconds at 10,000 stories; this list keeps only the
 ordered story ids and fetches the few rows it paints, in pages, from the store,
 so 100,000 stories scroll and paint like ten.
 
-It scrolls itself (a top row and a one-column thumb it paints) rather than
-through Textual's ScrollView: a cursor move that scrolls then repaints this
-widget's lines only, where Textual's scrolling also repaints a scrollbar widget
-and re-composes every widget beside the list -- the difference between ~6 and
-~11 ms of CPU per key at key-repeat speed.
+It scrolls itself (``LineView``): a cursor move repaints two rows, a scroll
+repaints the rows on screen from a cache of painted rows.
 """
 
 from __future__ import annotations
@@ -20,23 +17,19 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
-from textual.widget import Widget
 
 from tui.store import StoryRow
+from tui.ui.line_view import LineView
 from tui.ui.rowtext import fit, row_text
 
 PAGE = 200
 CACHE_ROWS = 5000
 
 
-WHEEL_STEP = 3  # rows per mouse-wheel notch
-
-
-class StoryList(Widget, can_focus=True):
+class StoryList(LineView, can_focus=True):
     """Newest-first stories; one line each: marks, title, outlets, date."""
 
     BINDINGS = [
@@ -55,7 +48,6 @@ class StoryList(Widget, can_focus=True):
         "story-list--read",
         "story-list--meta",
         "story-list--star",
-        "story-list--thumb",
     }
 
     # repaint=False: a cursor move repaints the two rows it changes (watch_cursor), not the list.
@@ -77,35 +69,15 @@ class StoryList(Widget, can_focus=True):
         self._ids: list[int] = []
         self._rows: OrderedDict[int, StoryRow] = OrderedDict()
         self.empty_text = "No stories."
-        self._styles: dict[str, Style] | None = None
-        self._top = 0  # index of the story on the first line
-        # Painted rows by (story, width, is cursor): a scroll by one line shifts the
-        # rows on screen, so all but one are already painted.
-        self._painted: dict[tuple[int, int, bool], list[Segment]] = {}
+        # Painted rows (cursor row excepted) by (story, width), for the styles in
+        # _painted_with: a scroll by one line shifts the rows on screen, so all but
+        # one are already painted, and a focus change only restyles the cursor row.
+        self._painted: dict[tuple[int, int], list[Segment]] = {}
+        self._painted_with: tuple[Style, ...] = ()
 
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._styles = None
-
-    def _on_focus(self, event: events.Focus) -> None:
-        self._styles = None
-        super()._on_focus(event)
-
-    def _on_blur(self, event: events.Blur) -> None:
-        self._styles = None
-        super()._on_blur(event)
-
-    def _style(self, name: str) -> Style:
-        """Styles resolved once per theme/focus change: looking them up per line is slow."""
-        if self._styles is None:
-            styles = {"base": self.rich_style}
-            for comp in self.COMPONENT_CLASSES:
-                styles[comp] = self.get_component_rich_style(comp)
-            cursor = styles["story-list--cursor"]
-            styles["cursor"] = cursor if self.has_focus else cursor + Style(dim=True)
-            self._styles = styles
-            self._painted.clear()
-        return self._styles[name]
+    def _cursor_style(self) -> Style:
+        cursor = self.cached_style("story-list--cursor")
+        return cursor if self.has_focus else cursor + Style(dim=True)
 
     # -- data ------------------------------------------------------------------
 
@@ -124,7 +96,7 @@ class StoryList(Widget, can_focus=True):
                 pos = ids.index(keep)
             except ValueError:
                 pos = min(self.cursor, max(0, len(ids) - 1))
-        self._top = self._clamp_top(self._top)
+        self._top = max(0, min(self._top, self.max_top))
         self.cursor = pos
         self.refresh()
 
@@ -160,82 +132,46 @@ class StoryList(Widget, can_focus=True):
 
     # -- rendering ---------------------------------------------------------------
 
-    @property
-    def top(self) -> int:
-        """Index of the story on the first line."""
-        return self._top
+    def line_count(self) -> int:
+        return len(self._ids)
 
-    def _thumb(self) -> tuple[int, int]:
-        """The scroll thumb's first and last+1 lines; (0, 0) when everything fits."""
-        height, n = self.size.height, len(self._ids)
-        if n <= height or height <= 0:
-            return 0, 0
-        size = max(1, height * height // n)
-        start = self._top * (height - size) // max(1, n - height)
-        return start, start + size
-
-    def render_line(self, y: int) -> Strip:
-        index = self._top + y
-        width = max(0, self.size.width - 1)  # the last column holds the scroll thumb
-        base = self._style("base")
-        t0, t1 = self._thumb()
-        thumb = Segment("▐" if t0 <= y < t1 else " ", base + self._style("story-list--thumb"))
+    def render_content_line(self, index: int, width: int) -> Strip:
+        base = self.cached_style("base")
         if not self._ids:
-            if y == 0:
-                return Strip([Segment(fit(" " + self.empty_text, width), base), thumb])
-            return Strip([Segment(" " * width, base), thumb])
+            return Strip([Segment(fit(" " + self.empty_text if index == 0 else "", width), base)], width)
         row = self._row(index) if index < len(self._ids) else None
         if row is None:
-            return Strip([Segment(" " * width, base), thumb])
-        key = (row.id, width, index == self.cursor)
-        segs = self._painted.get(key)
+            return Strip.blank(width, base)
+        if index == self.cursor:
+            return Strip(self._render_row(row, width, True), width)
+        styles = (base, *(self.cached_style(c) for c in ("story-list--read", "story-list--unread",
+                                                           "story-list--meta", "story-list--star")))
+        if styles != self._painted_with or len(self._painted) > 2000:
+            self._painted.clear()
+            self._painted_with = styles
+        segs = self._painted.get((row.id, width))
         if segs is None:
-            if len(self._painted) > 4 * CACHE_ROWS // 10:
-                self._painted.clear()
-            segs = self._painted[key] = self._render_row(row, width, index == self.cursor)
-        return Strip([*segs, thumb])
+            segs = self._painted[(row.id, width)] = self._render_row(row, width, False)
+        return Strip(segs, width)
 
     def _render_row(self, row: StoryRow, width: int, is_cursor: bool) -> list[Segment]:
-        base = self._style("base")
-        text_style = self._style("story-list--read" if row.read else "story-list--unread")
+        base = self.cached_style("base")
+        text_style = self.cached_style("story-list--read" if row.read else "story-list--unread")
         cells = row_text(row, width)
         segs = [
             Segment(cells.mark, base + text_style),
-            Segment(cells.star, base + self._style("story-list--star")),
+            Segment(cells.star, base + self.cached_style("story-list--star")),
             Segment(cells.title, base + text_style),
-            Segment(cells.tail, base + self._style("story-list--meta")),
+            Segment(cells.tail, base + self.cached_style("story-list--meta")),
         ]
         strip = Strip(segs).crop_extend(0, width, base)
         if is_cursor:
-            strip = strip.apply_style(self._style("cursor"))
+            strip = strip.apply_style(self._cursor_style())
         return list(strip)
 
     def on_resize(self, event: events.Resize) -> None:
-        self._top = self._clamp_top(self._top)
+        super().on_resize(event)
         self.scroll_to_region_for_cursor()
-        self.refresh()
-
-    # -- scrolling -------------------------------------------------------------
-
-    def _clamp_top(self, top: int) -> int:
-        return max(0, min(top, len(self._ids) - max(1, self.size.height)))
-
-    def _scroll_top(self, top: int) -> bool:
-        """Show ``top`` on the first line; True when that changed anything."""
-        top = self._clamp_top(top)
-        if top == self._top:
-            return False
-        self._top = top
-        self.refresh()
-        return True
-
-    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
-        event.stop()
-        self._scroll_top(self._top + WHEEL_STEP)
-
-    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
-        event.stop()
-        self._scroll_top(self._top - WHEEL_STEP)
 
     # -- cursor ----------------------------------------------------------------
 
@@ -247,18 +183,12 @@ class StoryList(Widget, can_focus=True):
         if not (n and self.scroll_to_region_for_cursor()):
             # No scroll: only the two rows whose highlight changed are painted again.
             for index in {old, new}:
-                if 0 <= index - self._top < self.size.height:
-                    self.refresh(Region(0, index - self._top, self.size.width, 1))
+                self.refresh_content_line(index)
         self.post_message(self.Highlighted(self.current))
 
     def scroll_to_region_for_cursor(self) -> bool:
         """Scroll so the cursor is visible; True when that scrolled."""
-        height = self.size.height or 1
-        if self.cursor < self._top:
-            return self._scroll_top(self.cursor)
-        if self.cursor >= self._top + height:
-            return self._scroll_top(self.cursor - height + 1)
-        return False
+        return self.keep_in_view(self.cursor, self.cursor + 1)
 
     def action_cursor_down(self) -> None:
         if self.cursor < len(self._ids) - 1:
@@ -294,10 +224,7 @@ class StoryList(Widget, can_focus=True):
         return True
 
     def on_click(self, event: events.Click) -> None:
-        if event.x >= self.size.width - 1 and len(self._ids) > self.size.height:
-            # The thumb column: jump there, as on a scrollbar.
-            frac = event.y / max(1, self.size.height - 1)
-            self._scroll_top(round(frac * (len(self._ids) - self.size.height)))
+        if self.thumb_click(event):
             return
         index = self._top + event.y
         if 0 <= index < len(self._ids):

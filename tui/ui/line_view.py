@@ -1,0 +1,167 @@
+"""The base of every pane: pre-wrapped lines, scrolled by the widget itself.
+
+The story list, the full text and the two sidebar panes all show lines that
+are computed once (rows, wrapped paragraphs, wrapped items) and paint only the
+ones on screen (Textual's Line API). They scroll themselves -- a top line and
+a one-column thumb they paint -- instead of through Textual's ScrollView,
+because a ScrollView scroll also re-renders a scrollbar widget and, through
+the compositor's clipping, its neighbours: ~2 ms per scrollbar per frame here.
+Styles resolved from CSS are cached until the styles change (or focus moves),
+because ``rich_style`` walks every ancestor and cost more than the text itself.
+"""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widget import Widget
+
+WHEEL_STEP = 3  # lines per mouse-wheel notch
+
+
+class LineView(Widget):
+    """Shows ``line_count()`` lines from ``top``; subclasses paint each one."""
+
+    COMPONENT_CLASSES = {"line-view--thumb"}
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._top = 0
+        self._style_cache: dict[str, Style] = {}
+
+    # -- what subclasses provide -------------------------------------------------
+
+    def line_count(self) -> int:
+        raise NotImplementedError
+
+    def render_content_line(self, index: int, width: int) -> Strip:
+        """Line ``index`` of the content, exactly ``width`` cells wide (``index`` may be past the end)."""
+        raise NotImplementedError
+
+    # -- styles ------------------------------------------------------------------
+
+    def cached_style(self, name: str) -> Style:
+        """``base`` (the widget's own style) or a component class, resolved once per style change."""
+        style = self._style_cache.get(name)
+        if style is None:
+            style = self.rich_style if name == "base" else self.get_component_rich_style(name)
+            self._style_cache[name] = style
+        return style
+
+    def styles_changed(self) -> None:
+        """Hook: cached styles were dropped (theme, CSS or focus changed)."""
+
+    def _drop_styles(self) -> None:
+        self._style_cache.clear()
+        self.styles_changed()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._drop_styles()
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self._drop_styles()
+        super()._on_focus(event)
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self._drop_styles()
+        super()._on_blur(event)
+
+    # -- painting ------------------------------------------------------------------
+
+    @property
+    def top(self) -> int:
+        """Index of the content line on the first screen line."""
+        return self._top
+
+    @property
+    def content_width(self) -> int:
+        """Columns for the content: the last one holds the scroll thumb."""
+        return max(0, self.size.width - 1)
+
+    def _thumb(self) -> tuple[int, int]:
+        """The thumb's first and last+1 screen lines; (0, 0) when everything fits."""
+        height, n = self.size.height, self.line_count()
+        if n <= height or height <= 0:
+            return 0, 0
+        size = max(1, height * height // n)
+        start = self._top * (height - size) // max(1, n - height)
+        return start, start + size
+
+    def render_line(self, y: int) -> Strip:
+        width = self.content_width
+        t0, t1 = self._thumb()
+        thumb = Segment("▐" if t0 <= y < t1 else " ", self.cached_style("base") + self.cached_style("line-view--thumb"))
+        line = self.render_content_line(self._top + y, width)
+        return Strip([*line, thumb], width + 1)
+
+    def refresh_content_line(self, index: int) -> None:
+        """Repaint one content line, if it is on screen."""
+        y = index - self._top
+        if 0 <= y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    # -- scrolling -------------------------------------------------------------------
+
+    @property
+    def max_top(self) -> int:
+        return max(0, self.line_count() - max(1, self.size.height))
+
+    def scroll_top_to(self, top: int) -> bool:
+        """Show content line ``top`` first; True when that changed anything."""
+        top = max(0, min(top, self.max_top))
+        if top == self._top:
+            return False
+        self._top = top
+        self.refresh()
+        return True
+
+    def keep_in_view(self, first: int, end: int) -> bool:
+        """Scroll the least so that content lines [first, end) are on screen (first wins)."""
+        height = max(1, self.size.height)
+        if first < self._top:
+            return self.scroll_top_to(first)
+        if end > self._top + height:
+            return self.scroll_top_to(end - height if end - first <= height else first)
+        return False
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._top = max(0, min(self._top, self.max_top))
+        self.refresh()
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        event.stop()
+        self.scroll_top_to(self._top + WHEEL_STEP)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        event.stop()
+        self.scroll_top_to(self._top - WHEEL_STEP)
+
+    def thumb_click(self, event: events.Click) -> bool:
+        """A click in the thumb column jumps there, as on a scrollbar; True when it was one."""
+        if event.x < self.size.width - 1 or self.line_count() <= self.size.height:
+            return False
+        frac = event.y / max(1, self.size.height - 1)
+        self.scroll_top_to(round(frac * self.max_top))
+        return True
+
+    def action_scroll_down(self) -> None:
+        self.scroll_top_to(self._top + 1)
+
+    def action_scroll_up(self) -> None:
+        self.scroll_top_to(self._top - 1)
+
+    def action_page_down(self) -> None:
+        self.scroll_top_to(self._top + max(1, self.size.height - 1))
+
+    def action_page_up(self) -> None:
+        self.scroll_top_to(self._top - max(1, self.size.height - 1))
+
+    def action_scroll_home(self) -> None:
+        self.scroll_top_to(0)
+
+    def action_scroll_end(self) -> None:
+        self.scroll_top_to(self.max_top)
