@@ -338,3 +338,29 @@ async def test_a_store_damaged_past_its_header_stops_the_reader_with_one_line(st
         await pilot.press("j", "enter")
         await settle(pilot)
     assert app.return_code == 3
+
+
+async def test_list_and_text_scroll_with_keys_and_a_click_on_the_thumb(store_path):
+    app = make_app(store_path)
+    async with app.run_test(size=(100, 10)) as pilot:
+        await settle(pilot)
+        lst = app.query_one(StoryList)
+        assert lst.line_count() > lst.size.height, "the samples overflow a 10-line terminal"
+        await pilot.press("G")
+        assert lst.current == lst.story_ids[-1] and lst.top > 0, "the cursor drags the list along"
+        await pilot.press("g")
+        assert lst.top == 0 and lst.current == lst.story_ids[0]
+        # A click in the thumb column at the bottom scrolls to the end, the cursor stays.
+        await pilot.click(StoryList, offset=(lst.outer_size.width - 1, lst.outer_size.height - 1))
+        assert lst.top == lst.max_top and lst.current == lst.story_ids[0]
+        await show_seed_story(app, pilot)
+        await pilot.press("enter")
+        art = app.query_one(ArticleView)
+        assert app.focused is art and art.top == 0
+        await pilot.press("space")
+        assert art.top == art.size.height - 1, "space pages the text down"
+        await pilot.press("G")
+        assert art.top == art.max_top > 0
+        last_page = " ".join(art.render_line(y).text for y in range(art.size.height))
+        last_words = " ".join(art.plain_text.split()[-3:])
+        assert last_words in " ".join(last_page.split()), "the last page shows the end of the text"

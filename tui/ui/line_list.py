@@ -156,7 +156,7 @@ class LineList(LineView, can_focus=True):
     def on_click(self, event: events.Click) -> None:
         if self.thumb_click(event):
             return
-        line = self._top + event.y
+        line = self._top + event.get_content_offset_capture(self).y
         if 0 <= line < len(self._lines):
             item = self._lines[line][2]
             if not self.items[item].disabled:

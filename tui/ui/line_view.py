@@ -142,9 +142,10 @@ class LineView(Widget):
 
     def thumb_click(self, event: events.Click) -> bool:
         """A click in the thumb column jumps there, as on a scrollbar; True when it was one."""
-        if event.x < self.size.width - 1 or self.line_count() <= self.size.height:
+        at = event.get_content_offset_capture(self)
+        if at.x < self.size.width - 1 or self.line_count() <= self.size.height:
             return False
-        frac = event.y / max(1, self.size.height - 1)
+        frac = at.y / max(1, self.size.height - 1)
         self.scroll_top_to(round(frac * self.max_top))
         return True
 

@@ -226,7 +226,7 @@ class StoryList(LineView, can_focus=True):
     def on_click(self, event: events.Click) -> None:
         if self.thumb_click(event):
             return
-        index = self._top + event.y
+        index = self._top + event.get_content_offset_capture(self).y
         if 0 <= index < len(self._ids):
             already = index == self.cursor
             self.cursor = index
