@@ -32,11 +32,16 @@ def _token_re(al_el: bool, web: bool, mail: bool) -> re.Pattern[str]:
     """The token regex, without the alternatives that cannot match in the text at hand.
 
     Most articles hold no address and no "al-" name; trying those alternatives at every
-    word is a sixth of the scan.  The groups keep their numbers: 1 skip, 2 url, 3 acr,
-    4 word, 5 num, 6 punct.
+    word is a sixth of the scan.  The leading group takes the gap before a token
+    (white space and "_", the only characters no alternative starts on), so matches
+    tile the text: ``findall`` then hands back plain tuples, offsets follow from the
+    lengths, and no match object is built per token.  The groups: 1 gap, 2 skip,
+    3 url, 4 acr, 5 word, 6 num, 7 punct.
     """
     url = "|".join(p for p, on in ((_WEB, web), (_MAIL, mail)) if on) or "(?!)"
-    return re.compile(_SKIP.replace("AL_EL", _AL_EL if al_el else "") + "|(?P<url>" + url + ")" + _REST)
+    return re.compile(
+        r"([\s_]*)(?:" + _SKIP.replace("AL_EL", _AL_EL if al_el else "") + "|(?P<url>" + url + ")" + _REST + ")"
+    )
 
 
 _KEEP_PUNCT = frozenset(".&():-—–/")
@@ -91,28 +96,56 @@ def tokenize(text: str, limit: int, lower_count: dict[int, int], lower_words: li
     sent_end = _SENT_END
     line = 0
     nlow = 0  # lower-case words on the current line, flushed into lower_count
-    next_nl = text.find("\n", 0, limit)
     prev_punct = True
     bol = True
     seq = -1
     token_re = _token_re(
         "al-" in text or "el-" in text, "://" in text or "www." in text, "@" in text
     )
-    for m in token_re.finditer(text, 0, limit):
+    pos = 0  # where the next match starts: matches tile text[:limit]
+    for gap, skip, url, acr, t, num, punct in token_re.findall(text, 0, limit):
         seq += 1
-        s = m.start()
-        if 0 <= next_nl < s:
-            if nlow:
-                lower_count[line] = lower_count.get(line, 0) + nlow
-                nlow = 0
-            line += text.count("\n", next_nl, s)
-            next_nl = text.find("\n", s, limit)
-            prev_punct = True
-            bol = True
-        g = m.lastindex
-        t = m.group()
-        if g == 1:  # skip
-            e = m.end()
+        if gap:
+            if "\n" in gap:
+                if nlow:
+                    lower_count[line] = lower_count.get(line, 0) + nlow
+                    nlow = 0
+                line += gap.count("\n")
+                prev_punct = True
+                bol = True
+            s = pos + len(gap)
+        else:
+            s = pos
+        if t:  # word
+            pos = e = s + len(t)
+            if t[0].islower() and t not in keep_lower and t[:3] not in ("al-", "el-"):
+                nlow += 1
+                lower_words.append(t)
+                prev_punct = bol = False
+                continue
+            poss = False
+            if "'" in t or "’" in t:
+                # "Trump's": the name is the part before the possessive.
+                pm = POSSESSIVE.search(t)
+                if pm and pm.start() > 0:
+                    e = s + pm.start()
+                    t = t[: pm.start()]
+                    poss = True
+            if "-" in t:
+                # "Washington-based": the name is the part before the suffix.
+                h = t.find("-")
+                rest = t[h + 1 :]
+                if h > 0 and t[0].isupper() and rest.isalpha() and rest.islower():
+                    e = s + h
+                    t = t[:h]
+                    poss = True  # "Ohio-based KeyCorp": two names, not one
+            cap = t[0].isupper() or (t[:3] in ("al-", "el-") and t[3:4].isupper())
+            append(_new(Tok, (t, s, e, "word", t.casefold(), cap, prev_punct, line, len(out), poss, seq, bol)))
+            prev_punct = bol = False
+            continue
+        if skip:
+            t = skip
+            pos = e = s + len(t)
             if e < limit and _is_cap_start(text[e]):
                 last = t.rsplit(None, 1)[-1]
                 if last in keep_lower:
@@ -143,54 +176,29 @@ def tokenize(text: str, limit: int, lower_count: dict[int, int], lower_words: li
             lower_words.append(t)
             prev_punct = bol = False
             continue
-        if g == 4:  # word
-            if t[0].islower() and t not in keep_lower and t[:3] not in ("al-", "el-"):
-                nlow += 1
-                lower_words.append(t)
-                prev_punct = bol = False
-                continue
-            e = m.end()
-            poss = False
-            if "'" in t or "’" in t:
-                # "Trump's": the name is the part before the possessive.
-                pm = POSSESSIVE.search(t)
-                if pm and pm.start() > 0:
-                    e = s + pm.start()
-                    t = t[: pm.start()]
-                    poss = True
-            if "-" in t:
-                # "Washington-based": the name is the part before the suffix.
-                h = t.find("-")
-                rest = t[h + 1 :]
-                if h > 0 and t[0].isupper() and rest.isalpha() and rest.islower():
-                    e = s + h
-                    t = t[:h]
-                    poss = True  # "Ohio-based KeyCorp": two names, not one
-            cap = t[0].isupper() or (t[:3] in ("al-", "el-") and t[3:4].isupper())
-            append(_new(Tok, (t, s, e, "word", t.casefold(), cap, prev_punct, line, len(out), poss, seq, bol)))
-            prev_punct = bol = False
-            continue
-        if g == 6:  # punct
+        if punct:
+            t = punct
+            pos = s + 1
             if t not in keep_punct:
                 # Only these marks matter to the rules; the rest just separate names.
                 prev_punct = t in sent_end
                 bol = False
                 continue
-            append(_new(Tok, (t, s, m.end(), "punct", t, False, prev_punct, line, len(out), False, seq, bol)))
+            append(_new(Tok, (t, s, pos, "punct", t, False, prev_punct, line, len(out), False, seq, bol)))
             bol = False
             # The period of "Mr." or of an initial ("C. Lewis") does not end a sentence.
             prev_punct = t in sent_end and not (
                 t == "." and len(out) >= 2 and out[-2].end == s and _is_abbreviation(out[-2].text)
             )
             continue
-        if g == 2:  # url
-            prev_punct = bol = False  # web and mail addresses hold no names worth listing
-            continue
-        # acr | num
-        if g == 3:
-            append(_new(Tok, (t, s, m.end(), "acr", t.casefold(), True, prev_punct, line, len(out), False, seq, bol)))
-        else:
-            append(_new(Tok, (t, s, m.end(), "num", t.casefold(), False, prev_punct, line, len(out), False, seq, bol)))
+        if num:
+            pos = s + len(num)
+            append(_new(Tok, (num, s, pos, "num", num.casefold(), False, prev_punct, line, len(out), False, seq, bol)))
+        elif acr:
+            pos = s + len(acr)
+            append(_new(Tok, (acr, s, pos, "acr", acr.casefold(), True, prev_punct, line, len(out), False, seq, bol)))
+        else:  # url: web and mail addresses hold no names worth listing
+            pos = s + len(url)
         prev_punct = bol = False
     if nlow:
         lower_count[line] = lower_count.get(line, 0) + nlow

@@ -49,6 +49,9 @@ _CAPTION = re.compile(
     r"|\b(?:AP|AFP|Reuters) Photo/|Getty Images\s*$",
     re.MULTILINE,
 )
+# Every branch of _CAPTION needs one of these; a text without any (nearly all) skips the
+# per-paragraph search, which tries its alternatives at every character.
+_CAPTION_HINTS = ("FILE", "PHOTO:", "IMAGE:", "Photo", "Images")
 _EDGE = " \t\r\n\u00a0\"'“”‘’«»„‹›`"
 
 
@@ -286,6 +289,7 @@ def _extract(text: str, entities: Sequence[Entity] | None) -> list[Quote]:
     resolver = SpeakerResolver(text, entities, [(sp.open_pos, sp.close_end) for sp, _, _ in found], limit)
     quotes: list[Quote] = []
     captions: dict[int, bool] = {}
+    may_caption = any(h in text for h in _CAPTION_HINTS)
     for idx, (sp, plo, phi) in enumerate(found):
         s, e = _trimmed(text, sp.start, sp.end)
         if s >= e or not _WORD.search(text, s, e):
@@ -293,7 +297,7 @@ def _extract(text: str, entities: Sequence[Entity] | None) -> list[Quote]:
         if sp.opened and sp.open_pos > 0 and text[sp.open_pos - 1] == "=":
             continue  # a markup attribute value, tweet embeds and the like
         if plo not in captions:
-            captions[plo] = _CAPTION.search(text, plo, phi) is not None
+            captions[plo] = may_caption and _CAPTION.search(text, plo, phi) is not None
         if captions[plo]:
             continue  # a photo caption describes a picture; words on a sign in it are not speech
         attr = resolver.attribute(idx)
