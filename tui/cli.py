@@ -206,11 +206,36 @@ def _cmd_app(args: argparse.Namespace) -> int:
     path = cfg.store_path()
     # Open (and migrate) once here, so a damaged store is a one-line error, not a crash inside the UI.
     Store(path).close()
-    from tui.ui.app import NewsReaderApp
+    # Importing Textual takes longer than reading and painting the first screenful:
+    # paint it now (only on a terminal, only with stories), let Textual repaint it.
+    from tui.ui.firstpaint import paint
 
-    app = NewsReaderApp(cfg)
-    app.run()
+    handoff = paint(cfg, path)
+    try:
+        from tui.ui.app import NewsReaderApp
+
+        app = NewsReaderApp(cfg)
+        if handoff is not None:
+            _hand_over(app, handoff)
+        app.run()
+    finally:
+        if handoff is not None:
+            # Textual never started (an error, Ctrl+C): leave the painted screen, restore
+            # the terminal. After a normal run this only re-applies the original mode.
+            handoff.release()
     return int(app.return_code or 0)
+
+
+def _hand_over(app, handoff) -> None:
+    """Let Textual's driver keep the first paint on screen; any other driver (a
+    TEXTUAL_DRIVER override, Windows) gets the terminal back as it was first."""
+    from textual.drivers.linux_driver import LinuxDriver
+
+    base = app.driver_class
+    if isinstance(base, type) and issubclass(base, LinuxDriver):
+        app.driver_class = handoff.driver_class(base)
+    else:
+        handoff.release()
 
 
 def build_parser() -> argparse.ArgumentParser:
