@@ -176,6 +176,7 @@ def test_a_schema_1_store_is_migrated_and_keeps_its_stories(tmp_path):
         assert store.conn.execute("SELECT story_id FROM cluster_keys WHERE key=42").fetchone()[0] == 7
         assert store.story(7).read and store.story(7).title == "Old story"
         assert store.key_story_counts([42], cap=5) == {42: 1}
+        assert store.search("body") == [7], "search uses the index migration 3 adds"
 
 
 def test_an_article_that_breaks_analysis_is_skipped_and_the_rest_imports(tmp_path, monkeypatch):
@@ -198,3 +199,27 @@ def test_an_article_that_breaks_analysis_is_skipped_and_the_rest_imports(tmp_pat
         assert s.imported == 1
         assert [Path(x.source).name for x in s.skipped] == ["b.txt"]
         assert "could not be analysed (ValueError: boom)" in s.skipped[0].reason
+
+
+def test_search_shows_the_newest_matches_first_and_says_when_there_are_more(tmp_path):
+    import random
+
+    rng = random.Random(5)
+    vocab = [f"w{i}x" for i in range(3000)]
+    src = tmp_path / "src"
+    src.mkdir()
+    for i in range(12):
+        body = " ".join(rng.choice(vocab) for _ in range(80))
+        (src / f"{i:02d}.txt").write_text(f"Harbour story {i}\n\nThe harbour {body}. Unrelated {i}.\n")
+    (src / "zz.txt").write_text("Inland story\n\n" + " ".join(rng.choice(vocab) for _ in range(80)) + ".\n")
+    with Store(tmp_path / "s.db") as store:
+        Importer(store).import_paths([src], workers=0)
+        every = store.search("harbour")
+        assert len(every) == 12
+        first, more = store.search_newest("harbour", 5)
+        assert more and len(first) == 5
+        newest = {r[0] for r in store.conn.execute(
+            "SELECT story_id FROM articles WHERE title LIKE 'Harbour%' ORDER BY id DESC LIMIT 5")}
+        assert set(first) == newest, "the first screenful is the most recently stored matches"
+        assert store.search_newest("harbour", 50) == (every, False)
+        assert store.search_newest("inland", 5) == (store.search("inland"), False)

@@ -199,6 +199,15 @@ class NewsReaderApp(App[None]):
             if query is None:
                 ids = store.story_order()
             elif query[0] == "search":
+                # The newest matches first: a screenful of results in a few ms, the
+                # full list (thousands of matches for a common word) right after.
+                first, more = store.search_newest(query[1])
+                if not more:
+                    self.call_from_thread(self._ids_loaded, first, generation)
+                    return
+                self.call_from_thread(self._ids_loaded, first, generation, partial=True)
+                if generation != self._load_generation:
+                    return  # typed on meanwhile: the rest of this search is not wanted
                 ids = store.search(query[1])
             else:
                 ids = store.stories_with_entity(int(query[1]))
@@ -206,12 +215,12 @@ class NewsReaderApp(App[None]):
             store.close()
         self.call_from_thread(self._ids_loaded, ids, generation)
 
-    def _ids_loaded(self, ids: list[int], generation: int) -> None:
+    def _ids_loaded(self, ids: list[int], generation: int, partial: bool = False) -> None:
         if generation != self._load_generation:
             return  # a newer filter was asked for meanwhile
         lst = self.query_one(StoryList)
         lst.set_ids(ids, keep=lst.current)
-        self._update_filter_bar(len(ids))
+        self._update_filter_bar(len(ids), partial=partial)
         if not ids:
             lst.empty_text = "No stories match." if self.filter_label else (
                 "Importing the bundled samples…" if self._importing else
@@ -219,12 +228,13 @@ class NewsReaderApp(App[None]):
             self.current_story = None
             self.query_one(ArticleView).show_message("Nothing to show." if not self._importing else "Importing…")
 
-    def _update_filter_bar(self, n: int | None) -> None:
-        """The line above the list: the filter in force and how many stories it leaves."""
+    def _update_filter_bar(self, n: int | None, *, partial: bool = False) -> None:
+        """The line above the list: the filter in force and how many stories it leaves
+        (``partial``: the newest matches are shown, the rest are still being read)."""
         bar = self.query_one("#filter-bar", Static)
         if self.filter_label:
             # Count first: a narrow list cuts the end of the line, never the number.
-            count = "searching…" if n is None else f"{n:,} stories"
+            count = "searching…" if n is None else f"{n:,}+ stories" if partial else f"{n:,} stories"
             bar.update(Text(f"{count} · {self.filter_label} · Esc clears", style="bold"), layout=False)
         else:
             bar.update(Text(f"{n:,} stories", style="dim"), layout=False)

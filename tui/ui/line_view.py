@@ -31,6 +31,7 @@ class LineView(Widget):
         super().__init__(**kwargs)
         self._top = 0
         self._style_cache: dict[str, Style] = {}
+        self._paint: tuple[int, Segment, Segment, int, int] = (0, Segment(" "), Segment(" "), 0, 0)
 
     # -- what subclasses provide -------------------------------------------------
 
@@ -91,12 +92,18 @@ class LineView(Widget):
         start = self._top * (height - size) // max(1, n - height)
         return start, start + size
 
-    def render_line(self, y: int) -> Strip:
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Once per paint, not per line: the size is looked up through the screen's map.
         width = self.content_width
         t0, t1 = self._thumb()
-        thumb = Segment("▐" if t0 <= y < t1 else " ", self.cached_style("base") + self.cached_style("line-view--thumb"))
+        thumb_style = self.cached_style("base") + self.cached_style("line-view--thumb")
+        self._paint = (width, Segment("▐", thumb_style), Segment(" ", thumb_style), t0, t1)
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        width, on, off, t0, t1 = self._paint
         line = self.render_content_line(self._top + y, width)
-        return Strip([*line, thumb], width + 1)
+        return Strip([*line, on if t0 <= y < t1 else off], width + 1)
 
     def refresh_content_line(self, index: int) -> None:
         """Repaint one content line, if it is on screen."""

@@ -73,6 +73,7 @@ def line_ranges(plain: str, width: int) -> list[tuple[int, int]]:
             lines.extend(_ascii_ranges(para, p0, lead, width))
             continue
         start, end, used, has_word = p0, p0 + lead, _width(para[:lead]), False
+        count = len(lines)
         for m in _WORD.finditer(para, lead):
             w0 = p0 + m.start()
             w1 = w0 + len(m.group().rstrip())
@@ -82,6 +83,8 @@ def line_ranges(plain: str, width: int) -> list[tuple[int, int]]:
                 lines.append((start, end))
                 start, end, used, has_word, gap = w0, w0, 0, False, 0
             if used + gap + ww > width:  # wider than a line: cut it
+                if not has_word:
+                    start, used = w0, 0  # an indent that leaves no room is dropped
                 a, room = w0, width - used - gap
                 while _width(plain[a:w1]) > room:
                     b = _take(plain, a, w1, room)
@@ -91,7 +94,8 @@ def line_ranges(plain: str, width: int) -> list[tuple[int, int]]:
                 end, used, has_word = w1, _width(plain[start:w1]), True
                 continue
             end, used, has_word = w1, used + gap + ww, True
-        lines.append((start, end))
+        if start < end or len(lines) == count:
+            lines.append((start, end))
     return lines
 
 
