@@ -451,14 +451,16 @@ class Store:
         ten thousand articles costs as little as a rare one. (A single GROUP BY over
         all keys has no such bound and grows with the store.)
         """
-        out: dict[int, int] = {}
-        sql = "SELECT COUNT(*) FROM (SELECT DISTINCT story_id FROM cluster_keys WHERE key=? LIMIT ?)"
-        execute = self._conn.execute
-        for k in set(keys):
-            n = execute(sql, (_to_i64(k), cap)).fetchone()[0]
-            if n:
-                out[k] = int(n)
-        return out
+        ks = list(set(keys))
+        if not ks:
+            return {}
+        # All keys in one statement (json_each), each still counted by its own bounded
+        # subquery: thirty keys per article cost one call instead of thirty.
+        rows = self._conn.execute(
+            "SELECT value, (SELECT COUNT(*) FROM (SELECT DISTINCT story_id FROM cluster_keys WHERE key=value LIMIT ?))"
+            " FROM json_each(?)", (cap, "[" + ",".join(str(_to_i64(k)) for k in ks) + "]"))
+        back = {_to_i64(k): k for k in ks}
+        return {back[k]: int(n) for k, n in rows if n}
 
     def drop_keys(self, article_id: int) -> None:
         """Take an article out of the candidate index (before it is placed again)."""
