@@ -364,3 +364,25 @@ async def test_list_and_text_scroll_with_keys_and_a_click_on_the_thumb(store_pat
         last_page = " ".join(art.render_line(y).text for y in range(art.size.height))
         last_words = " ".join(art.plain_text.split()[-3:])
         assert last_words in " ".join(last_page.split()), "the last page shows the end of the text"
+
+
+async def test_the_cursor_row_is_highlighted_in_the_list_and_the_panes(store_path):
+    app = make_app(store_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await show_seed_story(app, pilot)
+
+        def backgrounds(widget, y: int) -> set:
+            segments = list(widget.render_line(y))[:-1]  # the last column is the scroll thumb
+            return {seg.style.bgcolor for seg in segments if seg.text.strip()}
+
+        lst = app.query_one(StoryList)
+        y = lst.cursor - lst.top
+        other = 1 if y == 0 else 0
+        assert backgrounds(lst, y) and backgrounds(lst, y).isdisjoint(backgrounds(lst, other)), \
+            "the cursor row stands out from the others"
+        entities = app.query_one(EntityPane)
+        entities.focus()
+        await pilot.pause(0.05)
+        row = entities._first_line[entities.highlighted] - entities.top
+        assert backgrounds(entities, row).isdisjoint(backgrounds(entities, 0)), "the pane's cursor shows too"

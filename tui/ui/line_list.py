@@ -112,7 +112,7 @@ class LineList(LineView, can_focus=True):
         strip = Strip(segs, cells).apply_style(base).crop_extend(0, width, base)
         if item == self._highlighted:
             style = self.cached_style("line-list--cursor")
-            strip = strip.apply_style(style if self.has_focus else style + Style(dim=True))
+            strip = self.highlight(strip, style if self.has_focus else style + Style(dim=True))
         return strip
 
     # -- cursor ----------------------------------------------------------------------

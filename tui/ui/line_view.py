@@ -92,6 +92,12 @@ class LineView(Widget):
         start = self._top * (height - size) // max(1, n - height)
         return start, start + size
 
+    @staticmethod
+    def highlight(strip: Strip, style: Style) -> Strip:
+        """``strip`` with ``style`` laid over it (a cursor): unlike ``Strip.apply_style``,
+        whose style goes under the segments' own, so their background hid the cursor."""
+        return Strip(Segment.apply_style(strip, post_style=style), strip.cell_length)
+
     def render_lines(self, crop: Region) -> list[Strip]:
         # Once per paint, not per line: the size is looked up through the screen's map.
         width = self.content_width

@@ -104,10 +104,32 @@ class StoryList(LineView, can_focus=True):
         """Forget cached rows (one story's, or all) so they are read again."""
         if story_id is None:
             self._rows.clear()
-        else:
-            self._rows.pop(story_id, None)
-        self._painted.clear()
-        self.refresh()
+            self._painted.clear()
+            self.refresh()
+            return
+        self._rows.pop(story_id, None)
+        for key in [k for k in self._painted if k[0] == story_id]:
+            del self._painted[key]
+        # Only its line, when on screen (marking a story read must not repaint the list).
+        shown = self._ids[self._top : self._top + self.size.height]
+        if story_id in shown:
+            self.refresh_content_line(self._top + shown.index(story_id))
+
+    # Focus moves on every open and back: Textual repaints the whole widget then, but
+    # only the cursor row's style depends on focus here.
+    def _on_focus(self, event: events.Focus) -> None:
+        self._drop_styles()
+        self.has_focus = True
+        self.refresh_content_line(self.cursor)
+        if self.parent is not None:
+            self.parent.post_message(events.DescendantFocus(self))
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self._drop_styles()
+        self.has_focus = False
+        self.refresh_content_line(self.cursor)
+        if self.parent is not None:
+            self.parent.post_message(events.DescendantBlur(self))
 
     @property
     def current(self) -> int | None:
@@ -166,7 +188,7 @@ class StoryList(LineView, can_focus=True):
         ]
         strip = Strip(segs).crop_extend(0, width, base)
         if is_cursor:
-            strip = strip.apply_style(self._cursor_style())
+            strip = self.highlight(strip, self._cursor_style())
         return list(strip)
 
     def on_resize(self, event: events.Resize) -> None:
