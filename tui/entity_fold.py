@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
@@ -29,6 +30,7 @@ MAX_ENTITIES = 300
 _MAX_CANDIDATES = 40
 
 # --------------------------------------------------------------------------- folding
+@lru_cache(maxsize=8192)
 def _acronym(words: tuple[str, ...]) -> str:
     return "".join(w[0] for w in words if w not in ("of", "the", "and", "for", "on", "&") and w).upper()
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from tui.entity_lexicon import (
     ABBREVIATIONS,
@@ -126,6 +127,8 @@ def _known_surface(doc: Doc, s: str, ntok: int, strict: bool) -> tuple[str, str,
     return None
 
 
+# Pure, and most surfaces recur (within an article and across articles).
+@lru_cache(maxsize=8192)
 def _clean_name(s: str) -> str:
     """Canonical form of a surface: one space between words, no possessive, no "Corp." period."""
     s = " ".join(s.split())
@@ -251,8 +254,10 @@ def _is_demonym(doc: Doc, low: str) -> bool:
     return False
 
 
-def _is_title(t: Tok) -> bool:
-    low = t.low.rstrip(".")
+@lru_cache(maxsize=4096)
+def _is_title_low(low: str) -> bool:
+    """_is_title for a token's case-folded text (pure, asked many times per word)."""
+    low = low.rstrip(".")
     if low in TITLES or low.startswith("ex-") and len(low) > 3:
         return True  # "Ex-Yankee Randy Velarde" too
     # "Major-General", "Lieutenant-Colonel"
@@ -349,9 +354,9 @@ def resolve_run(doc: Doc, seq: list[Tok], toks: list[Tok]) -> None:
         or first.low in CALENDAR
         or first.low in NOT_ENTITY
         or first.low in DEMONYMS
-        or (first.low in COMMON_WORDS and not _is_title(first) and (first.sent_start or len(seq) > 1))
+        or (first.low in COMMON_WORDS and not _is_title_low(first.low) and (first.sent_start or len(seq) > 1))
     )
-    if drop and not any(_is_title(t) for t in seq[1:]):
+    if drop and not any(_is_title_low(t.low) for t in seq[1:]):
         resolve_run(doc, seq[1:], toks)
         return
     if _split_at_title(doc, seq, toks):
@@ -371,13 +376,13 @@ def _split_at_title(doc: Doc, seq: list[Tok], toks: list[Tok]) -> bool:
         trailing = i == len(seq) - 1 and i > 0
         if trailing and (
             seq[i - 1].low in doc.gaz.first_names
-            or not (seq[i - 1].low in COMMON_WORDS or seq[i - 1].low in ORG_SUFFIXES or _is_title(seq[i - 1]))
+            or not (seq[i - 1].low in COMMON_WORDS or seq[i - 1].low in ORG_SUFFIXES or _is_title_low(seq[i - 1].low))
             and seq[i - 1].low not in DEMONYMS
         ):
             continue
-        if _is_title(seq[i]):
+        if _is_title_low(seq[i].low):
             j = i
-            while j > 0 and (seq[j - 1].low in TITLE_MODIFIERS or _is_title(seq[j - 1])):
+            while j > 0 and (seq[j - 1].low in TITLE_MODIFIERS or _is_title_low(seq[j - 1].low)):
                 j -= 1
             if j > 0:
                 resolve_run(doc, seq[:j], toks)

@@ -15,14 +15,18 @@ from typing import NamedTuple
 
 from tui.entity_lexicon import ABBREVIATIONS, COMMON_WORDS, NAME_PARTICLES
 
-_SKIP = r"(?P<skip>(?:(?:AL_EL[a-z][\w'’-]*|,)[ \t]+)+)"
+_SKIP = r"(?P<skip>(?:(?:AL_EL[a-z][\w'’-]*+|,)[ \t]++)++)"
 _AL_EL = r"(?!(?:al|el)-[A-ZÀ-ÖØ-Þ])"  # "al-Assad" is a name, not a lower-case word
 _WEB = r"(?:https?://|www\.)[^\s<>\"]+"
 _MAIL = r"[\w.+-]+@[\w-]+\.[\w.]+"
+# Possessive quantifiers ("*+", "++"): each repeated class is disjoint from what follows
+# it, so giving back characters could never help a match, and the engine keeps no
+# backtracking state.  The acronym's first "X." is spelt out so a capitalised word fails
+# it on the period without entering the general repeat.
 _REST = (
-    r"|(?P<acr>(?:[A-Z]\.){2,}(?:[A-Z]\b)?)"
-    r"|(?P<word>[^\W\d_][\w]*(?:[-'’&][^\W_]+)*)"
-    r"|(?P<num>\d[\d,.:/-]*)"
+    r"|(?P<acr>[A-Z]\.(?:[A-Z]\.)+(?:[A-Z]\b)?)"
+    r"|(?P<word>[^\W\d_]\w*+(?:[-'’&][^\W_]++)*+)"
+    r"|(?P<num>\d[\d,.:/-]*+)"
     r"|(?P<punct>[^\w\s])"
 )
 
@@ -40,7 +44,7 @@ def _token_re(al_el: bool, web: bool, mail: bool) -> re.Pattern[str]:
     """
     url = "|".join(p for p, on in ((_WEB, web), (_MAIL, mail)) if on) or "(?!)"
     return re.compile(
-        r"([\s_]*)(?:" + _SKIP.replace("AL_EL", _AL_EL if al_el else "") + "|(?P<url>" + url + ")" + _REST + ")"
+        r"([\s_]*+)(?:" + _SKIP.replace("AL_EL", _AL_EL if al_el else "") + "|(?P<url>" + url + ")" + _REST + ")"
     )
 
 

@@ -15,6 +15,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import NamedTuple
 
 from tui.records import Entity
@@ -296,6 +297,8 @@ def _tokens(name: str) -> list[str]:
     return name.split()
 
 
+# Pure and called for every capitalised run of every text; the same names recur across articles.
+@lru_cache(maxsize=8192)
 def _strip_titles(name: str) -> str:
     """'Chinese President Xi Jinping' -> 'Xi Jinping'; 'Mr. Burman' -> 'Burman'."""
     toks = _tokens(name)
