@@ -351,8 +351,9 @@ class SpeakerResolver:
         self._resolving = False
         self._span_starts = [a for a, _ in spans]
         self._ends: list[int] | None = None
-        self._verb_hits: list[_Hit] | None = None
-        self._verb_starts: list[int] = []
+        # speech verbs per line (keyed by the line's start), scanned when a rule first asks:
+        # the rules read the lines around quotes, often under half of the text
+        self._verb_lines: dict[int, list[_Hit]] = {}
         # surnames of the people the entity extractor found, when it was asked
         self.persons: frozenset[str] | None = None
         if entities:
@@ -466,13 +467,30 @@ class SpeakerResolver:
         return ends[a:b]
 
     def _verbs_in(self, lo: int, hi: int) -> list[_Hit]:
-        """Speech verbs in text[lo:hi], from one pass over the whole text."""
-        if self._verb_hits is None:
-            self._verb_hits = _verbs(self.text, self.scan_lo, self.limit)
-            self._verb_starts = [v.start for v in self._verb_hits]
-        a = bisect_left(self._verb_starts, lo)
-        b = bisect_left(self._verb_starts, hi)
-        return [v for v in self._verb_hits[a:b] if v.end <= hi]
+        """Speech verbs in text[lo:hi] (only within text[scan_lo:limit]), one scan per line.
+
+        No verb match spans a line break, so scanning line by line finds exactly what
+        one pass over text[scan_lo:limit] finds.
+        """
+        text = self.text
+        limit = self.limit
+        end = min(hi, limit)
+        a = max(lo, self.scan_lo)
+        if a >= end:
+            return []
+        a = text.rfind("\n", 0, a) + 1  # start of the line holding a
+        lines = self._verb_lines
+        out: list[_Hit] = []
+        while a < end:
+            b = text.find("\n", a, limit)
+            if b < 0:
+                b = limit
+            hits = lines.get(a)
+            if hits is None:
+                hits = lines[a] = _verbs(text, max(a, self.scan_lo), b)
+            out.extend([v for v in hits if lo <= v.start < hi and v.end <= hi])
+            a = b + 1
+        return out
 
     def _sentence_start(self, lo: int, pos: int) -> int:
         """Start of the sentence holding ``pos``, not looking before ``lo``."""
