@@ -172,7 +172,7 @@ class NewsReaderApp(App[None]):
         self.query_one(StoryList).set_ids(first)
         self._update_filter_bar(self.store.story_total())
         self.reload_stories()
-        self.query_one(StoryList).focus()
+        self._focus(self.query_one(StoryList))
         if not first and self.store.article_count() == 0 and self.config.get("store.import_samples"):
             self.import_samples()
         self.set_interval(2.0, self._poll_store)
@@ -278,7 +278,7 @@ class NewsReaderApp(App[None]):
         if self.current_story != event.story_id:
             self.show_story(event.story_id)
         self._mark_read_on_open(event.story_id)
-        self.query_one(ArticleView).focus()
+        self._focus(self.query_one(ArticleView))
 
     def _mark_read_on_open(self, story_id: int) -> None:
         if not self.config.get("ui.mark_read_on_open"):
@@ -311,8 +311,13 @@ class NewsReaderApp(App[None]):
 
     # -- actions ---------------------------------------------------------------------
 
+    def _focus(self, widget: Widget) -> None:
+        """Focus ``widget`` at once. ``Widget.focus()`` also repaints the whole widget,
+        which on every open and back cost a repaint of the list or the text."""
+        self.screen.set_focus(widget, scroll_visible=False)
+
     def action_focus_list(self) -> None:
-        self.query_one(StoryList).focus()
+        self._focus(self.query_one(StoryList))
 
     def action_show_help(self) -> None:
         from tui.ui.screens import HelpScreen
@@ -337,7 +342,7 @@ class NewsReaderApp(App[None]):
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
-        self.query_one(StoryList).focus()
+        self._focus(self.query_one(StoryList))
 
     def action_clear_filter(self) -> None:
         box = self.query_one("#search", Input)
@@ -349,7 +354,7 @@ class NewsReaderApp(App[None]):
         box.display = False
         if had:
             self.reload_stories()
-        self.query_one(StoryList).focus()
+        self._focus(self.query_one(StoryList))
 
     @on(EntityPane.Chosen)
     def _entity_chosen(self, event: EntityPane.Chosen) -> None:
@@ -361,7 +366,7 @@ class NewsReaderApp(App[None]):
         self._filter_query = ("entity", str(ent.id))
         self.filter_label = f"{ent.type}: {display_line(ent.name, 60)}"
         self.reload_stories()
-        self.query_one(StoryList).focus()
+        self._focus(self.query_one(StoryList))
 
     @on(QuotePane.Jump)
     def _quote_jump(self, event: QuotePane.Jump) -> None:

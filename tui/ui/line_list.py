@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.message import Message
@@ -36,7 +35,8 @@ class Item:
 class LineList(LineView, can_focus=True):
     """Items with a cursor; Enter or a click posts ``Selected``."""
 
-    COMPONENT_CLASSES = {"line-list--cursor"}
+    # Two classes rather than a :focus rule (see StoryList._cursor_style).
+    COMPONENT_CLASSES = {"line-list--cursor", "line-list--cursor-blurred"}
 
     class Selected(Message):
         def __init__(self, item: Item, index: int) -> None:
@@ -111,8 +111,8 @@ class LineList(LineView, can_focus=True):
         segs, cells, item = self._lines[index]
         strip = Strip(segs, cells).apply_style(base).crop_extend(0, width, base)
         if item == self._highlighted:
-            style = self.cached_style("line-list--cursor")
-            strip = self.highlight(strip, style if self.has_focus else style + Style(dim=True))
+            strip = self.highlight(strip, self.cached_style(
+                "line-list--cursor" if self.has_focus else "line-list--cursor-blurred"))
         return strip
 
     # -- cursor ----------------------------------------------------------------------
@@ -144,14 +144,6 @@ class LineList(LineView, can_focus=True):
     def action_select(self) -> None:
         if self._highlighted is not None:
             self.post_message(self.Selected(self.items[self._highlighted], self._highlighted))
-
-    def _on_focus(self, event: events.Focus) -> None:
-        super()._on_focus(event)
-        self.refresh()
-
-    def _on_blur(self, event: events.Blur) -> None:
-        super()._on_blur(event)
-        self.refresh()
 
     def on_click(self, event: events.Click) -> None:
         if self.thumb_click(event):

@@ -63,13 +63,12 @@ class LineView(Widget):
         super().notify_style_update()
         self._drop_styles()
 
+    # Textual calls the handler of every class in the MRO (Widget's too): no super() here.
     def _on_focus(self, event: events.Focus) -> None:
         self._drop_styles()
-        super()._on_focus(event)
 
     def _on_blur(self, event: events.Blur) -> None:
         self._drop_styles()
-        super()._on_blur(event)
 
     # -- painting ------------------------------------------------------------------
 
@@ -104,7 +103,11 @@ class LineView(Widget):
         t0, t1 = self._thumb()
         thumb_style = self.cached_style("base") + self.cached_style("line-view--thumb")
         self._paint = (width, Segment("▐", thumb_style), Segment(" ", thumb_style), t0, t1)
+        self.prepare_paint()
         return super().render_lines(crop)
+
+    def prepare_paint(self) -> None:
+        """Hook: called once before the lines of a paint are rendered."""
 
     def render_line(self, y: int) -> Strip:
         width, on, off, t0, t1 = self._paint

@@ -44,6 +44,7 @@ class StoryList(LineView, can_focus=True):
 
     COMPONENT_CLASSES = {
         "story-list--cursor",
+        "story-list--cursor-blurred",
         "story-list--unread",
         "story-list--read",
         "story-list--meta",
@@ -76,8 +77,9 @@ class StoryList(LineView, can_focus=True):
         self._painted_with: tuple[Style, ...] = ()
 
     def _cursor_style(self) -> Style:
-        cursor = self.cached_style("story-list--cursor")
-        return cursor if self.has_focus else cursor + Style(dim=True)
+        # Two classes rather than a :focus rule: a component style that changes with
+        # focus makes Textual repaint the whole list on every focus change.
+        return self.cached_style("story-list--cursor" if self.has_focus else "story-list--cursor-blurred")
 
     # -- data ------------------------------------------------------------------
 
@@ -115,9 +117,11 @@ class StoryList(LineView, can_focus=True):
         if story_id in shown:
             self.refresh_content_line(self._top + shown.index(story_id))
 
-    # Focus moves on every open and back: Textual repaints the whole widget then, but
-    # only the cursor row's style depends on focus here.
+    # Focus moves on every open and back. Textual's own handlers (called after these
+    # unless the default is prevented) repaint the whole widget; only the cursor row's
+    # style depends on focus here.
     def _on_focus(self, event: events.Focus) -> None:
+        event.prevent_default()
         self._drop_styles()
         self.has_focus = True
         self.refresh_content_line(self.cursor)
@@ -125,6 +129,7 @@ class StoryList(LineView, can_focus=True):
             self.parent.post_message(events.DescendantFocus(self))
 
     def _on_blur(self, event: events.Blur) -> None:
+        event.prevent_default()
         self._drop_styles()
         self.has_focus = False
         self.refresh_content_line(self.cursor)
@@ -166,15 +171,17 @@ class StoryList(LineView, can_focus=True):
             return Strip.blank(width, base)
         if index == self.cursor:
             return Strip(self._render_row(row, width, True), width)
-        styles = (base, *(self.cached_style(c) for c in ("story-list--read", "story-list--unread",
-                                                           "story-list--meta", "story-list--star")))
-        if styles != self._painted_with or len(self._painted) > 2000:
-            self._painted.clear()
-            self._painted_with = styles
         segs = self._painted.get((row.id, width))
         if segs is None:
             segs = self._painted[(row.id, width)] = self._render_row(row, width, False)
         return Strip(segs, width)
+
+    def prepare_paint(self) -> None:
+        styles = tuple(self.cached_style(c) for c in ("base", "story-list--read", "story-list--unread",
+                                                       "story-list--meta", "story-list--star"))
+        if styles != self._painted_with or len(self._painted) > 2000:
+            self._painted.clear()
+            self._painted_with = styles
 
     def _render_row(self, row: StoryRow, width: int, is_cursor: bool) -> list[Segment]:
         base = self.cached_style("base")
