@@ -13,6 +13,9 @@ linear in the text length.
 
 from __future__ import annotations
 
+from itertools import groupby
+from operator import attrgetter
+
 from tui.entity_fold import group_entities, type_spans
 from tui.entity_lexicon import SOLO_SPORTS, SPORTS
 from tui.entity_rules import TYPES, Doc, find_runs, line_facts, read_caps_line, resolve_run
@@ -22,6 +25,7 @@ from tui.records import Entity
 
 # Text past this is not looked at: no real article is longer, and it bounds the time.
 MAX_CHARS = 300_000
+_LINE = attrgetter("line")
 
 
 def extract_entities(text: str) -> list[Entity]:
@@ -39,15 +43,7 @@ def _extract(text: str) -> list[Entity]:
     lower_count: dict[int, int] = {}
     lower_words: list[str] = []
     all_toks = tokenize(text, limit, lower_count, lower_words)
-    lines: list[list[Tok]] = []
-    cur_line = -1
-    for t in all_toks:
-        if t.line == cur_line:
-            cur.append(t)
-        else:
-            cur = [t]
-            lines.append(cur)
-            cur_line = t.line
+    lines: list[list[Tok]] = [list(g) for _, g in groupby(all_toks, _LINE)]
     if not lines:
         return []
     # A sports page opens "SOCCER - ..." (or "Baseball-Results of ...").

@@ -380,10 +380,11 @@ class SpeakerResolver:
         by_last: dict[str, tuple[int, str]] = {}
         by_first: dict[str, tuple[int, str]] = {}
 
-        def add(toks: list[str]) -> None:
+        def add(name: str) -> None:
+            toks = name.split()
             if len(toks) < 2:
                 return
-            if any("'" in t or "’" in t for t in toks):
+            if "'" in name or "’" in name:
                 toks = [_POSSESSIVE.sub("", t) for t in toks]
                 if not all(toks):
                     return
@@ -397,16 +398,15 @@ class SpeakerResolver:
         for ent in entities or ():
             try:
                 if ent.type in ("person", "organization") and isinstance(ent.name, str):
-                    add(ent.name.split())
+                    add(ent.name)
             except AttributeError:
                 continue
         # names inside quotations are not the story's people as often; still useful
-        seen: set[str] = set()
-        for m in _MULTI_NAME_RUN.finditer(self.text, 0, self.limit):
-            run = m.group()
-            if run not in seen:  # a name the story repeats adds nothing the second time
-                seen.add(run)
-                add(_strip_titles(run).split())
+        # A name the story repeats adds nothing the second time (add keeps the first of
+        # equally long names), so each distinct run, then each distinct name, is added once.
+        runs = dict.fromkeys(_MULTI_NAME_RUN.findall(self.text, 0, self.limit))
+        for name in dict.fromkeys([_strip_titles(run) for run in runs]):
+            add(name)
         self.by_last = {k: v for k, (_, v) in by_last.items()}
         self.by_first = {k: v for k, (_, v) in by_first.items()}
 
@@ -448,14 +448,17 @@ class SpeakerResolver:
         if self._ends is None:
             out = []
             text = self.text
+            starts, spans = self._span_starts, self.spans  # _inside_quote, inlined
             for m in _SENT_END_CANDIDATE.finditer(text, self.scan_lo, min(len(text), self.limit + 3)):
+                pos = m.start()
                 if m.group() == ".":
-                    chunk = text[max(0, m.start() - 20):m.start()]
+                    chunk = text[max(0, pos - 20):pos]
                     word = chunk.rsplit(None, 1)[-1].lstrip("\"'“‘(") if chunk and not chunk[-1].isspace() else ""
                     if (len(word) == 1 and word.isupper()) or "." in word or word.lower() in _ABBREVIATIONS:
                         continue
-                if not self._inside_quote(m.start()):
-                    out.append(m.end())
+                k = bisect_right(starts, pos) - 1
+                if not (k >= 0 and pos < spans[k][1]):
+                    out.append(pos + 1)  # the candidate is one character
             self._ends = out
         return self._ends
 
