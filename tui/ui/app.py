@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
+import threading
 import webbrowser
 from pathlib import Path
 
@@ -99,6 +100,11 @@ class NewsReaderApp(App[None]):
         self._pending_story: int | None = None
         self._preview_timer = None
         self._closed = False
+        # One read-only connection for list loads, kept open: a fresh one starts with a
+        # cold page cache (a 10 ms entity query took 25 ms). Loads take turns on it; a
+        # newer load interrupts an older one still running.
+        self._reader: Store | None = None
+        self._reader_lock = threading.Lock()
         self._importing = False
         self._load_generation = 0
         self._filter_query: tuple[str, str] | None = None
@@ -194,26 +200,40 @@ class NewsReaderApp(App[None]):
 
     @work(thread=True, exclusive=True, group="load")
     def _load_ids(self, query: tuple[str, str] | None, generation: int) -> None:
-        store = Store(self.store_path, readonly=True)
-        try:
-            if query is None:
-                ids = store.story_order()
-            elif query[0] == "search":
-                # The newest matches first: a screenful of results in a few ms, the
-                # full list (thousands of matches for a common word) right after.
-                first, more = store.search_newest(query[1])
-                if not more:
-                    self.call_from_thread(self._ids_loaded, first, generation)
-                    return
-                self.call_from_thread(self._ids_loaded, first, generation, partial=True)
-                if generation != self._load_generation:
-                    return  # typed on meanwhile: the rest of this search is not wanted
-                ids = store.search(query[1])
-            else:
-                ids = store.stories_with_entity(int(query[1]))
-        finally:
-            store.close()
-        self.call_from_thread(self._ids_loaded, ids, generation)
+        def read(fn):
+            # Never hold the lock while waiting on the UI thread (call_from_thread).
+            with self._reader_lock:
+                if self._closed or generation != self._load_generation:
+                    return None
+                if self._reader is None:
+                    self._reader = Store(self.store_path, readonly=True)
+                try:
+                    return fn(self._reader)
+                except sqlite3.OperationalError:
+                    if generation == self._load_generation and not self._closed:
+                        raise  # not interrupted by a newer load: a real error
+                    return None
+
+        reader = self._reader
+        if reader is not None:
+            reader.conn.interrupt()  # an older load still running is not wanted any more
+        if query is None:
+            ids = read(lambda st: st.story_order())
+        elif query[0] == "search":
+            # The newest matches first: a screenful of results in a few ms, the
+            # full list (thousands of matches for a common word) right after.
+            found = read(lambda st: st.search_newest(query[1]))
+            if found is None:
+                return
+            first, more = found
+            self.call_from_thread(self._ids_loaded, first, generation, partial=more)
+            if not more:
+                return
+            ids = read(lambda st: st.search(query[1]))
+        else:
+            ids = read(lambda st: st.stories_with_entity(int(query[1])))
+        if ids is not None:
+            self.call_from_thread(self._ids_loaded, ids, generation)
 
     def _ids_loaded(self, ids: list[int], generation: int, partial: bool = False) -> None:
         if generation != self._load_generation:
@@ -606,6 +626,13 @@ class NewsReaderApp(App[None]):
 
     def on_unmount(self) -> None:
         self._closed = True
+        reader = self._reader
+        if reader is not None:
+            reader.conn.interrupt()
+            if self._reader_lock.acquire(timeout=2):
+                reader.close()
+                self._reader = None
+                self._reader_lock.release()
         if self._preview_timer is not None:
             self._preview_timer.stop()
         self.store.close()
