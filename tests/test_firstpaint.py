@@ -289,3 +289,18 @@ def test_launch_paints_the_list_before_textual_starts(tmp_path, store_path):
         except (ProcessLookupError, ChildProcessError):
             pass
         os.close(master)
+
+
+@pytest.mark.parametrize("argv, reader", [
+    ([], True), (["--config", "add"], True), (["--config=x.yaml"], True), (["--print-config"], True),
+    (["add", "https://example.org/feed"], False), (["--help"], False), (["-h"], False),
+    (["--config", "c.yaml", "refresh"], False), (["import", "x"], False),
+])
+def test_only_a_bare_start_skips_the_feed_commands(argv, reader):
+    """Starting the reader skips building the feed subcommands (their imports cost
+    ~0.1 s before the first paint); anything that could name them, or help, keeps them."""
+    from tui.cli import _starts_the_reader, build_parser
+
+    assert _starts_the_reader(argv) is reader
+    commands = build_parser(feeds=not reader)._subparsers._group_actions[0].choices
+    assert ("add" in commands) is not reader
