@@ -356,3 +356,14 @@ def test_sanitizing_is_linear_in_the_length_of_the_text(seq: str) -> None:
     out = strip_controls(text)
     assert time.perf_counter() - t < 2
     assert not UNSAFE.search(out)
+
+
+def test_a_hostile_date_cannot_reach_the_terminal_through_the_story_list():
+    from tui.store import StoryRow
+    from tui.ui.rowtext import row_text
+
+    row = StoryRow(1, "Title", "2024-\x1b]52;c;cm0gLXJmIH4=\x07-01\x1b[2J", 2, "Outlet A, Outlet B", False, False)
+    for width in (40, 100):
+        cells = row_text(row, width)
+        text = cells.mark + cells.star + cells.title + cells.tail
+        assert "\x1b" not in text and "\x07" not in text

@@ -75,6 +75,14 @@ def user_config_path(cli_path: str | None, env: Mapping[str, str] | None = None)
 
 
 def _compose(text: str, name: str) -> yaml.Node | None:
+    # libyaml when it is there: the pure-Python parser cost 20-60 ms of every launch.
+    # On any error the pure-Python one parses again, for its exact file:line message.
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        try:
+            return yaml.compose(text, Loader=fast)
+        except (yaml.YAMLError, RecursionError, ValueError):
+            pass
     try:
         return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:

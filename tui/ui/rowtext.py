@@ -28,6 +28,7 @@ def short_date(iso: str | None, *, wide: bool) -> str:
     """'2024-11-22' on wide lists, '22 Nov 24' on narrow ones."""
     if not iso:
         return ""
+    iso = display_line(iso, 40)  # stored from the article: never trusted
     if wide:
         return iso[:10]
     try:
