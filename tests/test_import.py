@@ -223,3 +223,27 @@ def test_search_shows_the_newest_matches_first_and_says_when_there_are_more(tmp_
         assert set(first) == newest, "the first screenful is the most recently stored matches"
         assert store.search_newest("harbour", 50) == (every, False)
         assert store.search_newest("inland", 5) == (store.search("inland"), False)
+
+
+def test_an_import_of_many_batches_in_worker_processes_stores_every_article_once(tmp_path, monkeypatch):
+    import random
+
+    import tui.importer as imp
+
+    monkeypatch.setattr(imp, "IMPORT_BATCH", 7)  # batches overlap: read, analyse, write
+    rng = random.Random(11)
+    vocab = [f"v{i}q" for i in range(4000)]
+    src = tmp_path / "src"
+    src.mkdir()
+    for i in range(40):
+        body = " ".join(rng.choice(vocab) for _ in range(60))
+        (src / f"{i:02d}.txt").write_text(f"Story number {i}\n\nBody {i} {body}.\n")
+    (src / "empty.txt").write_text("\n\n")
+    (src / "bad.txt").write_bytes(b"\x00" * 50)
+    with Store(tmp_path / "s.db") as store:
+        summary = Importer(store).import_paths([src], workers=2)
+        titles = sorted(r[0] for r in store.conn.execute("SELECT title FROM articles"))
+        assert summary.imported == 40 and len(summary.skipped) == 2, summary.line()
+        assert titles == sorted(f"Story number {i}" for i in range(40))
+        again = Importer(store).import_paths([src], workers=2)
+        assert again.unchanged == 40 and again.imported == 0

@@ -212,7 +212,22 @@ class Importer:
             workers = min(os.cpu_count() or 1, 4) if total >= 200 else 0
         if progress:
             progress(Progress(0, total, ""))
+        def write_results(batch: _Batch) -> None:
+            nonlocal done
+            for result in batch.results():
+                done += 1
+                if isinstance(result, Skipped):
+                    summary.skipped.append(result)
+                else:
+                    self._write(result, summary)
+                if progress:
+                    progress(Progress(done, total, result.source))
+
         with _worker_pool(workers) as pool:
+            # Two batches in flight: the workers analyse one while this process reads
+            # the next and writes the results of the one before (no idle workers at
+            # batch boundaries).
+            previous: _Batch | None = None
             for start in range(0, total, IMPORT_BATCH):
                 jobs: list[tuple[str, bytes, bool, clu.ClusterSettings, int, int, int]] = []
                 for p in files[start : start + IMPORT_BATCH]:
@@ -233,14 +248,12 @@ class Importer:
                         continue
                     jobs.append((source, data, p.suffix.lower() in HTML_SUFFIXES, self.settings, self.max_bytes,
                                  self.max_quotes, self.max_entities))
-                for result in _prepare_all(jobs, pool, workers):
-                    done += 1
-                    if isinstance(result, Skipped):
-                        summary.skipped.append(result)
-                    else:
-                        self._write(result, summary)
-                    if progress:
-                        progress(Progress(done, total, result.source))
+                batch = _Batch(jobs, pool, workers)
+                if previous is not None:
+                    write_results(previous)
+                previous = batch
+            if previous is not None:
+                write_results(previous)
         self._commit()
         if progress:
             progress(Progress(total, total, ""))
@@ -316,19 +329,30 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _prepare_all(jobs: list, pool: ProcessPoolExecutor | None, workers: int) -> Iterator[Prepared | Skipped]:
-    if pool is None or len(jobs) < 2:
-        yield from map(_prepare_job, jobs)
-        return
-    chunk = max(1, min(64, len(jobs) // (4 * workers)))
-    done = 0
-    try:
-        for result in pool.map(_prepare_job, jobs, chunksize=chunk):
-            done += 1
-            yield result
-    except BrokenProcessPool:
-        # A worker died (killed, out of memory): finish this batch here, one by one.
-        yield from map(_prepare_job, jobs[done:])
+class _Batch:
+    """One batch of jobs, handed to the worker pool as soon as it is read."""
+
+    def __init__(self, jobs: list, pool: ProcessPoolExecutor | None, workers: int) -> None:
+        self.jobs = jobs
+        self.pending: Iterator[Prepared | Skipped] | None = None
+        if pool is not None and len(jobs) >= 2:
+            chunk = max(1, min(64, len(jobs) // (4 * workers)))
+            try:
+                self.pending = pool.map(_prepare_job, jobs, chunksize=chunk)  # submits now
+            except (BrokenProcessPool, RuntimeError):
+                self.pending = None  # the pool is gone: this batch is analysed here
+
+    def results(self) -> Iterator[Prepared | Skipped]:
+        done = 0
+        if self.pending is not None:
+            try:
+                for result in self.pending:
+                    done += 1
+                    yield result
+                return
+            except BrokenProcessPool:
+                pass  # a worker died (killed, out of memory): finish the batch here, one by one
+        yield from map(_prepare_job, self.jobs[done:])
 
 
 def importer_for(store: Store, cfg) -> Importer:
