@@ -358,6 +358,22 @@ class Store:
         The caller owns the transaction. A replaced article keeps its id and its
         read/starred marks; its analysis rows are rewritten.
         """
+        return self.put_article_rows(source, content_hash, page, quote_rows(quotes), entity_rows(entities),
+                                     feed_id=feed_id, full_text=full_text)
+
+    def put_article_rows(
+        self,
+        source: str,
+        content_hash: str,
+        page: Page,
+        quotes: Sequence[tuple[int, int, str, str | None, int | None, int | None]],
+        entities: Sequence[tuple[str, str, int, str]],
+        *,
+        feed_id: int | None = None,
+        full_text: bool = False,
+    ) -> tuple[int, bool]:
+        """``put_article`` with the analysis already in row form (``quote_rows``,
+        ``entity_rows``): what import workers send, cheap to pass between processes."""
         now = time.time()
         captions = json.dumps(page.captions, ensure_ascii=False)
         title = page.title or _first_words(page.body)
@@ -384,15 +400,8 @@ class Store:
             new = False
         self._conn.executemany(
             "INSERT INTO quotes(article_id, start, end, text, speaker, speaker_start, speaker_end)"
-            " VALUES (?,?,?,?,?,?,?)",
-            [(article_id, q.start, q.end, q.text, q.speaker, q.speaker_start, q.speaker_end) for q in quotes],
-        )
-        rows = []
-        for ent in entities:
-            eid = self._entity_id(ent.name, ent.type)
-            # The same JSON json.dumps would write, built directly: it is on the import hot path.
-            spans = "[" + ",".join(f"[{int(m.start)},{int(m.end)}]" for m in ent.mentions) + "]"
-            rows.append((article_id, eid, len(ent.mentions), spans))
+            " VALUES (?,?,?,?,?,?,?)", [(article_id, *q) for q in quotes])
+        rows = [(article_id, self._entity_id(name, type_), n, spans) for name, type_, n, spans in entities]
         self._conn.executemany(
             "INSERT OR REPLACE INTO article_entities(article_id, entity_id, mentions, spans) VALUES (?,?,?,?)", rows
         )
@@ -739,6 +748,18 @@ class Store:
 
 
 _NEWEST_MATCHES = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?"
+
+
+def quote_rows(quotes: Sequence[Quote]) -> list[tuple[int, int, str, str | None, int | None, int | None]]:
+    """Quotes as stored: (start, end, text, speaker, speaker_start, speaker_end)."""
+    return [(q.start, q.end, q.text, q.speaker, q.speaker_start, q.speaker_end) for q in quotes]
+
+
+def entity_rows(entities: Sequence[Entity]) -> list[tuple[str, str, int, str]]:
+    """Entities as stored: (name, type, mentions, spans as JSON)."""
+    # The same JSON json.dumps would write, built directly: it is on the import hot path.
+    return [(e.name, e.type, len(e.mentions), "[" + ",".join(f"[{int(m.start)},{int(m.end)}]" for m in e.mentions) + "]")
+            for e in entities]
 
 
 def fts_query(text: str) -> str:
