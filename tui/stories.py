@@ -36,6 +36,19 @@ def _refresh(store: Store, story_id: int) -> None:
     store.refresh_story(story_id, _canonical_of(store, members) if members else None)
 
 
+def _refresh_joined(store: Store, story_id: int, joined: int) -> None:
+    """``_refresh`` after ``joined`` was added to the story: the canonical version is the
+    old one or the newcomer (completeness is per body, ties go to the lower id), so two
+    bodies are compared instead of every member's."""
+    old = store.story_canonical(story_id)
+    if old is None or old == joined:
+        _refresh(store, story_id)
+        return
+    bodies = store.article_bodies([old, joined])
+    pair = sorted((old, joined))
+    store.refresh_story(story_id, clu.canonical([(a, bodies.get(a, "")) for a in pair]))
+
+
 def place_article(store: Store, article_id: int, fp: clu.Fingerprint, settings: clu.ClusterSettings,
                   fp_bytes: bytes | None = None) -> Placement:
     """Put one stored article into the story of its best verified match, or a new story.
@@ -80,7 +93,10 @@ def place_article(store: Store, article_id: int, fp: clu.Fingerprint, settings: 
     store.put_fingerprint(article_id, fp_bytes if fp_bytes is not None else fp.to_bytes(), fp.keys, target)
     if old_story is not None and old_story != target:
         _refresh(store, old_story)
-    _refresh(store, target)
+    if old_story == target:
+        _refresh(store, target)
+    else:
+        _refresh_joined(store, target, article_id)
     return Placement(target, len(store.story_members(target)) > 1)
 
 
