@@ -455,7 +455,7 @@ class Store:
     def key_story_counts(self, keys: Iterable[int], *, cap: int) -> dict[int, int]:
         """How many distinct stories hold each key, counting no further than ``cap``.
 
-        One small query per key: the (key, story_id) index answers it alone and the
+        One bounded lookup per key: the (key, story_id) index answers it alone and the
         LIMIT stops the scan after ``cap`` stories, so a boilerplate sentence held by
         ten thousand articles costs as little as a rare one. (A single GROUP BY over
         all keys has no such bound and grows with the store.)
