@@ -386,3 +386,18 @@ async def test_the_cursor_row_is_highlighted_in_the_list_and_the_panes(store_pat
         await pilot.pause(0.05)
         row = entities._first_line[entities.highlighted] - entities.top
         assert backgrounds(entities, row).isdisjoint(backgrounds(entities, 0)), "the pane's cursor shows too"
+
+
+async def test_moving_away_and_back_before_the_preview_keeps_the_story_shown(store_path):
+    app = make_app(store_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        lst = app.query_one(StoryList)
+        await pilot.press("j")
+        await pilot.pause(0.3)
+        shown = app.current_story
+        assert shown == lst.current, "the story under the resting cursor is previewed"
+        await pilot.press("j", "k")  # away and back within the preview delay
+        await pilot.pause(0.3)
+        assert app.current_story == shown == lst.current
+        assert article_text(app).startswith(app.store.story(shown).title[:20])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import threading
+import time
 import webbrowser
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from tui.ui.panes import EntityPane, QuotePane, merge_quotes
 from tui.ui.story_list import StoryList
 
 PREVIEW_DELAY = 0.08  # seconds the cursor rests before the story under it is shown
+BUSY_DELAY = 0.1  # seconds a filter may take before the bar says "searching…"
 
 # Global action id -> the App action it runs.
 _GLOBAL_ACTIONS = {
@@ -98,6 +100,7 @@ class NewsReaderApp(App[None]):
         self.merge_mark: int | None = None
         self._data_version = 0
         self._pending_story: int | None = None
+        self._pending_at = 0.0
         self._preview_timer = None
         self._closed = False
         # One read-only connection for list loads, kept open: a fresh one starts with a
@@ -107,6 +110,8 @@ class NewsReaderApp(App[None]):
         self._reader_lock = threading.Lock()
         self._importing = False
         self._load_generation = 0
+        self._shown_generation = 0  # the last load whose results are on screen
+        self._focus_list_when_shown = False
         self._filter_query: tuple[str, str] | None = None
 
     # -- layout ------------------------------------------------------------------
@@ -191,12 +196,26 @@ class NewsReaderApp(App[None]):
 
     # -- the list -------------------------------------------------------------------
 
-    def reload_stories(self) -> None:
-        """Reload the list for the current filter, off the UI thread."""
-        if self.filter_label:
-            self._update_filter_bar(None)
+    def reload_stories(self, *, focus_list: bool = False) -> None:
+        """Reload the list for the current filter, off the UI thread (and focus the list
+        with the results). "searching…" shows only if they take a moment: results
+        that arrive at once are painted in one frame, not two."""
         self._load_generation += 1
-        self._load_ids(self._filter_query, self._load_generation)
+        generation = self._load_generation
+        self._focus_list_when_shown = focus_list
+        if self.filter_label:
+            self.set_timer(BUSY_DELAY, lambda: self._show_busy(generation))
+        self._load_ids(self._filter_query, generation)
+
+    def _show_busy(self, generation: int) -> None:
+        if generation == self._load_generation and self._shown_generation != generation and not self._closed:
+            self._update_filter_bar(None)
+            self._focus_list_if_asked()
+
+    def _focus_list_if_asked(self) -> None:
+        if self._focus_list_when_shown:
+            self._focus_list_when_shown = False
+            self._focus(self.query_one(StoryList))
 
     @work(thread=True, exclusive=True, group="load")
     def _load_ids(self, query: tuple[str, str] | None, generation: int) -> None:
@@ -238,9 +257,11 @@ class NewsReaderApp(App[None]):
     def _ids_loaded(self, ids: list[int], generation: int, partial: bool = False) -> None:
         if generation != self._load_generation:
             return  # a newer filter was asked for meanwhile
+        self._shown_generation = generation
         lst = self.query_one(StoryList)
         lst.set_ids(ids, keep=lst.current)
         self._update_filter_bar(len(ids), partial=partial)
+        self._focus_list_if_asked()
         if not ids:
             lst.empty_text = "No stories match." if self.filter_label else (
                 "Importing the bundled samples…" if self._importing else
@@ -273,20 +294,26 @@ class NewsReaderApp(App[None]):
     @on(StoryList.Highlighted)
     def _story_highlighted(self, event: StoryList.Highlighted) -> None:
         if event.story_id is None or event.story_id == self.current_story:
+            self._pending_story = None  # back on the story shown: nothing to preview
             return
         # While the cursor moves (key repeat), only the list repaints; the story under
-        # the cursor is previewed once it rests. Enter opens at once.
+        # the cursor is previewed once it rests. Enter opens at once. One timer serves a
+        # whole run of keys (re-armed when it fires early), not one timer per key.
         self._pending_story = event.story_id
-        if self._preview_timer is not None:
-            self._preview_timer.stop()
-        self._preview_timer = self.set_timer(PREVIEW_DELAY, self._show_pending)
+        self._pending_at = time.monotonic()
+        if self._preview_timer is None:
+            self._preview_timer = self.set_timer(PREVIEW_DELAY, self._show_pending)
 
     def _show_pending(self) -> None:
-        if self._closed:
+        self._preview_timer = None
+        if self._closed or self._pending_story is None:
+            return
+        rested = time.monotonic() - self._pending_at
+        if rested < PREVIEW_DELAY:
+            self._preview_timer = self.set_timer(PREVIEW_DELAY - rested, self._show_pending)
             return
         sid, self._pending_story = self._pending_story, None
-        self._preview_timer = None
-        if sid is not None and sid != self.current_story:
+        if sid != self.current_story:
             self.show_story(sid)
 
     @on(StoryList.Opened)
@@ -385,8 +412,7 @@ class NewsReaderApp(App[None]):
             return
         self._filter_query = ("entity", str(ent.id))
         self.filter_label = f"{ent.type}: {display_line(ent.name, 60)}"
-        self.reload_stories()
-        self._focus(self.query_one(StoryList))
+        self.reload_stories(focus_list=True)
 
     @on(QuotePane.Jump)
     def _quote_jump(self, event: QuotePane.Jump) -> None:
