@@ -125,3 +125,10 @@ def test_a_clustering_threshold_from_the_user_config_reaches_the_clusterer(tmp_p
     cfg = load_config(write(tmp_path, "clustering:\n  min_containment: 0.95\n"))
     assert cfg.cluster_settings().min_containment == 0.95
     assert cfg.cluster_settings().short_tokens == 40
+
+
+def test_key_names_match_textuals_for_every_character():
+    from textual.keys import _character_to_key
+
+    chars = [chr(c) for c in range(32, 127)] + ["\t", "é", "ß", "€", "£", "→", "中", "\x7f"]
+    assert {c: km._char_key(c) for c in chars} == {c: _character_to_key(c) for c in chars}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import string
+import unicodedata
 from dataclasses import dataclass
 
 CONTEXTS: tuple[str, ...] = ("global", "list", "article", "panes")
@@ -82,10 +83,22 @@ _NAMED_KEYS = frozenset(
 _MODIFIERS = ("ctrl", "shift", "alt", "meta", "super")
 
 
-def _char_key(ch: str) -> str:
-    from textual.keys import _character_to_key
+# Textual's own naming of a typed character (textual.keys._character_to_key), kept here
+# because importing textual.keys imports all of Textual (~0.1 s) and config is read
+# before the first screen is painted. A test checks both agree on every character.
+_KEY_NAME_REPLACEMENTS = {"solidus": "slash", "reverse_solidus": "backslash", "commercial_at": "at",
+                          "hyphen_minus": "minus", "plus_sign": "plus", "low_line": "underscore"}
 
-    return _character_to_key(ch)
+
+def _char_key(ch: str) -> str:
+    if ch.isalnum():
+        key = ch
+    else:
+        try:
+            key = unicodedata.name(ch).lower().replace("-", "_").replace(" ", "_")
+        except ValueError:
+            key = {"\t": "tab"}.get(ch, ch)
+    return _KEY_NAME_REPLACEMENTS.get(key, key)
 
 
 def _char_names() -> dict[str, str]:
