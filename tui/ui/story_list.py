@@ -54,7 +54,10 @@ class StoryList(LineView, can_focus=True):
     # repaint=False: a cursor move repaints the two rows it changes (watch_cursor), not the list.
     cursor: reactive[int] = reactive(0, always_update=True, init=False, repaint=False)
 
-    class Highlighted(Message):
+    class Highlighted(Message, bubble=False):
+        """Sent straight to the app, which alone acts on it: bubbling up through
+        four containers cost four message dispatches on every key repeat."""
+
         def __init__(self, story_id: int | None) -> None:
             super().__init__()
             self.story_id = story_id
@@ -213,7 +216,7 @@ class StoryList(LineView, can_focus=True):
             # No scroll: only the two rows whose highlight changed are painted again.
             for index in {old, new}:
                 self.refresh_content_line(index)
-        self.post_message(self.Highlighted(self.current))
+        self.app.post_message(self.Highlighted(self.current))
 
     def scroll_to_region_for_cursor(self) -> bool:
         """Scroll so the cursor is visible; True when that scrolled."""
