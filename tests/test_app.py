@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from tui.config import load_config
 from tui.importer import Importer
 from tui.store import Store
@@ -14,16 +12,6 @@ from tui.ui.article import ArticleView
 from tui.ui.panes import EntityPane, QuotePane
 from tui.ui.screens import HelpScreen, VersionsScreen
 from tui.ui.story_list import StoryList
-
-from conftest import SAMPLES
-
-
-@pytest.fixture
-def store_path(tmp_path) -> Path:
-    path = tmp_path / "store.db"
-    with Store(path) as store:
-        Importer(store).import_paths([SAMPLES])
-    return path
 
 
 def make_app(store_path: Path, config_path: Path | None = None) -> NewsReaderApp:

@@ -22,23 +22,12 @@ import fcntl
 import pytest
 
 from tui.config import load_config
-from tui.importer import Importer
 from tui.store import Store
 from tui.ui import firstpaint as fp
-
-from conftest import SAMPLES
 
 CSI = re.compile(r"\x1b\[([0-9;?]*)([A-Za-z])")
 # The escapes the paint itself writes: cursor moves, clear, its four styles, modes.
 OWN = re.compile(r"\x1b\[(?:\d+;\d+H|H|2J|[0127]m|\?1049h|\?25l)")
-
-
-@pytest.fixture
-def store_path(tmp_path) -> Path:
-    path = tmp_path / "store.db"
-    with Store(path) as store:
-        Importer(store).import_paths([SAMPLES])
-    return path
 
 
 def frame(store_path: Path, width: int, height: int) -> str:

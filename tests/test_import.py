@@ -13,7 +13,7 @@ from tui.cli import main
 from tui.importer import Importer
 from tui.store import Store, StoreError
 
-from conftest import SAMPLES
+from conftest import SAMPLES, write_articles
 
 
 def _store(tmp_path: Path) -> Store:
@@ -202,16 +202,10 @@ def test_an_article_that_breaks_analysis_is_skipped_and_the_rest_imports(tmp_pat
 
 
 def test_search_shows_the_newest_matches_first_and_says_when_there_are_more(tmp_path):
-    import random
-
-    rng = random.Random(5)
-    vocab = [f"w{i}x" for i in range(3000)]
     src = tmp_path / "src"
-    src.mkdir()
-    for i in range(12):
-        body = " ".join(rng.choice(vocab) for _ in range(80))
-        (src / f"{i:02d}.txt").write_text(f"Harbour story {i}\n\nThe harbour {body}. Unrelated {i}.\n")
-    (src / "zz.txt").write_text("Inland story\n\n" + " ".join(rng.choice(vocab) for _ in range(80)) + ".\n")
+    write_articles(src, 12, seed=5, title="Harbour story {i}", lead="The harbour ")
+    write_articles(tmp_path / "inland", 1, seed=6, title="Inland story {i}")
+    shutil.copy(tmp_path / "inland" / "000.txt", src / "zz.txt")
     with Store(tmp_path / "s.db") as store:
         Importer(store).import_paths([src], workers=0)
         every = store.search("harbour")
@@ -226,18 +220,11 @@ def test_search_shows_the_newest_matches_first_and_says_when_there_are_more(tmp_
 
 
 def test_an_import_of_many_batches_in_worker_processes_stores_every_article_once(tmp_path, monkeypatch):
-    import random
-
     import tui.importer as imp
 
     monkeypatch.setattr(imp, "IMPORT_BATCH", 7)  # batches overlap: read, analyse, write
-    rng = random.Random(11)
-    vocab = [f"v{i}q" for i in range(4000)]
     src = tmp_path / "src"
-    src.mkdir()
-    for i in range(40):
-        body = " ".join(rng.choice(vocab) for _ in range(60))
-        (src / f"{i:02d}.txt").write_text(f"Story number {i}\n\nBody {i} {body}.\n")
+    write_articles(src, 40, seed=11, title="Story number {i}")
     (src / "empty.txt").write_text("\n\n")
     (src / "bad.txt").write_bytes(b"\x00" * 50)
     with Store(tmp_path / "s.db") as store:
