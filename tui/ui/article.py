@@ -148,7 +148,8 @@ class ArticleView(LineView, can_focus=True):
         self.refresh()
 
     def _rewrap(self) -> None:
-        width = max(10, self.content_width or 80)
+        # One column short of the thumb: text never touches it.
+        width = max(10, (self.content_width or 81) - 1)
         if width == self._wrapped_width:
             return
         lines: list[tuple[list[Segment], int]] = []
