@@ -52,12 +52,8 @@ class LineView(Widget):
             self._style_cache[name] = style
         return style
 
-    def styles_changed(self) -> None:
-        """Hook: cached styles were dropped (theme, CSS or focus changed)."""
-
     def _drop_styles(self) -> None:
         self._style_cache.clear()
-        self.styles_changed()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
