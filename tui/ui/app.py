@@ -235,7 +235,10 @@ class NewsReaderApp(App[None]):
 
         reader = self._reader
         if reader is not None:
-            reader.conn.interrupt()  # an older load still running is not wanted any more
+            try:
+                reader.conn.interrupt()  # an older load still running is not wanted any more
+            except sqlite3.ProgrammingError:
+                return  # closed meanwhile: the app is quitting
         if query is None:
             ids = read(lambda st: st.story_order())
         elif query[0] == "search":
