@@ -338,6 +338,16 @@ async def test_list_and_text_scroll_with_keys_and_a_click_on_the_thumb(store_pat
         assert lst.current == lst.story_ids[-1] and lst.top > 0, "the cursor drags the list along"
         await pilot.press("g")
         assert lst.top == 0 and lst.current == lst.story_ids[0]
+        # The mouse wheel scrolls the view and leaves the cursor where it was
+        # (Pilot has no wheel of its own: its private event helper posts one).
+        from textual import events
+
+        await pilot._post_mouse_events([events.MouseScrollDown], StoryList, offset=(5, 2))
+        await pilot.pause(0.05)
+        assert lst.top == min(3, lst.max_top) > 0 and lst.current == lst.story_ids[0]
+        await pilot._post_mouse_events([events.MouseScrollUp], StoryList, offset=(5, 2))
+        await pilot.pause(0.05)
+        assert lst.top == 0
         # A click in the thumb column at the bottom scrolls to the end, the cursor stays.
         await pilot.click(StoryList, offset=(lst.outer_size.width - 1, lst.outer_size.height - 1))
         assert lst.top == lst.max_top and lst.current == lst.story_ids[0]
