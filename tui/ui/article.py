@@ -11,16 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rich.segment import Segment
 from rich.text import Text
-from textual import events
 from textual.binding import Binding
-from textual.strip import Strip
 
 from tui.sanitize import display_line, strip_controls
 from tui.store import ArticleText
-from tui.ui.line_view import LineView
-from tui.ui.wrap import wrap
+from tui.ui.line_view import WrappedView
 
 if TYPE_CHECKING:
     from tui.diff import DiffLine
@@ -89,8 +85,12 @@ def diff_parts(title: str, lines: list[DiffLine], summary: str) -> list[Part]:
     return parts
 
 
-class ArticleView(LineView, can_focus=True):
+class ArticleView(WrappedView, can_focus=True):
     """Scrollable full text of one version of a story (or a diff of two)."""
+
+    GAP_AFTER_BLOCK = True  # paragraphs apart
+    WRAP_MARGIN = 1  # text never touches the thumb
+    MIN_WIDTH = 10
 
     BINDINGS = [
         Binding("j,down", "scroll_down", "Down", id="article.scroll_down", show=False),
@@ -105,9 +105,6 @@ class ArticleView(LineView, can_focus=True):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.parts: list[Part] = []
-        self._lines: list[tuple[list[Segment], int]] = []
-        self._part_line: list[int] = []
-        self._wrapped_width = -1
         self._scroll_to_offset: int | None = None
         self.kind = "empty"  # empty | article | diff
 
@@ -136,45 +133,18 @@ class ArticleView(LineView, can_focus=True):
 
     def _set_parts(self, parts: list[Part]) -> None:
         self.parts = parts
-        self._wrapped_width = -1
-        self._rewrap()
+        self.rewrap(force=True)
         target = 0
         if self._scroll_to_offset is not None:
             for i, p in enumerate(parts):
                 if p.start <= self._scroll_to_offset <= p.end and p.start >= 0:
-                    target = max(0, self._part_line[i] - 2)
+                    target = max(0, self._first_line[i] - 2)
                     break
         self._top = max(0, min(target, self.max_top))
         self.refresh()
 
-    def _rewrap(self) -> None:
-        # One column short of the thumb: text never touches it.
-        width = max(10, (self.content_width or 81) - 1)
-        if width == self._wrapped_width:
-            return
-        lines: list[tuple[list[Segment], int]] = []
-        part_line: list[int] = []
-        for part in self.parts:
-            part_line.append(len(lines))
-            lines.extend(wrap(part.text, width))
-            lines.append(([], 0))
-        self._lines = lines
-        self._part_line = part_line
-        self._wrapped_width = width
-
-    def on_resize(self, event: events.Resize) -> None:
-        self._rewrap()
-        super().on_resize(event)
-
-    def line_count(self) -> int:
-        return len(self._lines)
-
-    def render_content_line(self, index: int, width: int) -> Strip:
-        base = self.cached_style("base")
-        if index >= len(self._lines):
-            return Strip.blank(width, base)
-        segs, cells = self._lines[index]
-        return Strip(segs, cells).apply_style(base).crop_extend(0, width, base)
+    def blocks(self) -> list[Text]:
+        return [p.text for p in self.parts]
 
     def highlighted_text(self) -> list[str]:
         """Text spans shown highlighted (a quote jumped to)."""

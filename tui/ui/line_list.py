@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.segment import Segment
 from rich.text import Text
 from textual import events
 from textual.message import Message
 from textual.strip import Strip
 
-from tui.ui.line_view import LineView
-from tui.ui.wrap import wrap
+from tui.ui.line_view import WrappedView
 
 
 @dataclass(slots=True)
@@ -32,7 +30,7 @@ class Item:
         return self.id is None
 
 
-class LineList(LineView, can_focus=True):
+class LineList(WrappedView, can_focus=True):
     """Items with a cursor; Enter or a click posts ``Selected``."""
 
     # Two classes rather than a :focus rule (see StoryList._cursor_style).
@@ -47,9 +45,6 @@ class LineList(LineView, can_focus=True):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.items: list[Item] = []
-        self._lines: list[tuple[list[Segment], int, int]] = []  # (segments, cells, item index)
-        self._first_line: list[int] = []
-        self._wrapped_width = -1
         self._highlighted: int | None = None
 
     # -- OptionList-like access (tests and callers) ------------------------------
@@ -77,43 +72,19 @@ class LineList(LineView, can_focus=True):
 
     def set_items(self, items: list[Item]) -> None:
         self.items = items
-        self._wrapped_width = -1
-        self._rewrap()
+        self.rewrap(force=True)
         self._highlighted = next((i for i, it in enumerate(items) if not it.disabled), None)
         self._top = 0
         self.refresh()
 
-    def _rewrap(self) -> None:
-        width = max(8, self.content_width or 30)
-        if width == self._wrapped_width:
-            return
-        lines: list[tuple[list[Segment], int, int]] = []
-        first: list[int] = []
-        for index, item in enumerate(self.items):
-            first.append(len(lines))
-            for segs, cells in wrap(item.prompt, width):
-                lines.append((segs, cells, index))
-        self._lines = lines
-        self._first_line = first
-        self._wrapped_width = width
+    def blocks(self) -> list[Text]:
+        return [item.prompt for item in self.items]
 
-    def on_resize(self, event: events.Resize) -> None:
-        self._rewrap()
-        super().on_resize(event)
-
-    def line_count(self) -> int:
-        return len(self._lines)
-
-    def render_content_line(self, index: int, width: int) -> Strip:
-        base = self.cached_style("base")
-        if index >= len(self._lines):
-            return Strip.blank(width, base)
-        segs, cells, item = self._lines[index]
-        strip = Strip(segs, cells).apply_style(base).crop_extend(0, width, base)
-        if item == self._highlighted:
-            strip = self.highlight(strip, self.cached_style(
-                "line-list--cursor" if self.has_focus else "line-list--cursor-blurred"))
-        return strip
+    def decorate(self, strip: Strip, block: int) -> Strip:
+        if block != self._highlighted:
+            return strip
+        return self.highlight(strip, self.cached_style(
+            "line-list--cursor" if self.has_focus else "line-list--cursor-blurred"))
 
     # -- cursor ----------------------------------------------------------------------
 

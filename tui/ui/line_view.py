@@ -12,12 +12,17 @@ because ``rich_style`` walks every ancestor and cost more than the text itself.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual import events
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
+
+from tui.ui.wrap import wrap
 
 WHEEL_STEP = 3  # lines per mouse-wheel notch
 
@@ -178,3 +183,59 @@ class LineView(Widget):
 
     def action_scroll_end(self) -> None:
         self.scroll_top_to(self.max_top)
+
+
+class WrappedView(LineView):
+    """A LineView of text blocks (paragraphs, list items) wrapped to its width.
+
+    Subclasses say what the blocks are (``blocks``) and may restyle a painted
+    line by the block it belongs to (``decorate``); wrapping again on resize,
+    the line count and the base painting are shared.
+    """
+
+    GAP_AFTER_BLOCK = False  # a blank line after each block (paragraphs)
+    WRAP_MARGIN = 0  # columns left free before the thumb
+    MIN_WIDTH = 8
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._lines: list[tuple[list[Segment], int, int]] = []  # (segments, cells, block index)
+        self._first_line: list[int] = []  # each block's first line
+        self._wrapped_width = -1
+
+    def blocks(self) -> Sequence[Text]:
+        raise NotImplementedError
+
+    def decorate(self, strip: Strip, block: int) -> Strip:
+        """Hook: a painted line of ``block``, restyled (a cursor) or as is."""
+        return strip
+
+    def rewrap(self, *, force: bool = False) -> None:
+        """Wrap the blocks to the current width (again only if it changed, unless ``force``)."""
+        width = max(self.MIN_WIDTH, (self.content_width or 80) - self.WRAP_MARGIN)
+        if width == self._wrapped_width and not force:
+            return
+        lines: list[tuple[list[Segment], int, int]] = []
+        first: list[int] = []
+        for index, text in enumerate(self.blocks()):
+            first.append(len(lines))
+            lines.extend((segs, cells, index) for segs, cells in wrap(text, width))
+            if self.GAP_AFTER_BLOCK:
+                lines.append(([], 0, index))
+        self._lines = lines
+        self._first_line = first
+        self._wrapped_width = width
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.rewrap()
+        super().on_resize(event)
+
+    def line_count(self) -> int:
+        return len(self._lines)
+
+    def render_content_line(self, index: int, width: int) -> Strip:
+        base = self.cached_style("base")
+        if index >= len(self._lines):
+            return Strip.blank(width, base)
+        segs, cells, block = self._lines[index]
+        return self.decorate(Strip(segs, cells).apply_style(base).crop_extend(0, width, base), block)
