@@ -6,3 +6,7 @@ that only reads what the core stored.
 """
 
 __version__ = "0.1.0"
+
+from tui import compiled as _compiled  # noqa: E402 - must run before any analysis module loads
+
+NATIVE = _compiled.install()

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from tui import __version__
+from tui import NATIVE, __version__
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
@@ -250,7 +250,7 @@ def build_parser(*, feeds: bool = True) -> argparse.ArgumentParser:
         prog="newsreader",
         description="A terminal news reader: duplicate stories collapsed, quotes and entities extracted.",
     )
-    parser.add_argument("--version", action="version", version=f"newsreader {__version__}")
+    parser.add_argument("--version", action="version", version=f"newsreader {__version__} ({NATIVE.line()})")
     parser.add_argument("--config", metavar="PATH", help="config file (default: $NEWSREADER_CONFIG, then "
                         "$XDG_CONFIG_HOME/newsreader/config.yaml)")
     parser.add_argument("--print-config", action="store_true", help="print the effective config and exit")

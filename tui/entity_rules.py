@@ -564,8 +564,8 @@ def read_caps_line(doc: Doc, toks: list[Tok], surfaces: dict[str, tuple[str, str
             continue
         L, typ, canon = hit
         seq = words[i : i + L]
-        s, e = seq[0].start, seq[-1].end
-        doc.spans.append(Span(s, e, doc.text[s:e], typ, canon, L, True, True, tuple(t.low for t in seq)))
+        start, end = seq[0].start, seq[-1].end
+        doc.spans.append(Span(start, end, doc.text[start:end], typ, canon, L, True, True, tuple(t.low for t in seq)))
         i += L
 
 
