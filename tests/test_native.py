@@ -89,6 +89,7 @@ def _fake_build(folder: Path, names: list[str], *, source_newer: str | None = No
         os.utime(folder / f"{n}.py", (1_000, 1_000))
         os.utime(folder / f"{n}{suffix}", (2_000, 2_000))
     (folder / f"native__mypyc{suffix}").write_bytes(b"")
+    os.utime(folder / f"native__mypyc{suffix}", (2_000, 2_000))
     if source_newer:
         os.utime(folder / f"{source_newer}.py", (3_000, 3_000))
 
@@ -105,6 +106,14 @@ def test_an_edited_source_bypasses_the_whole_build(tmp_path):
     st = compiled.status(tmp_path, {})
     assert not st.active
     assert "older than quotes.py" in st.line() and "reinstall" in st.line()
+
+
+def test_a_rebuilt_group_counts_even_when_the_shims_were_left_alone(tmp_path):
+    # An incremental build rewrites the shared library that holds the code, not every shim.
+    _fake_build(tmp_path, ["entities", "quotes"], source_newer="quotes")
+    suffix = compiled.importlib.machinery.EXTENSION_SUFFIXES[0]
+    os.utime(tmp_path / f"native__mypyc{suffix}", (4_000, 4_000))
+    assert compiled.status(tmp_path, {}).active
 
 
 def test_no_build_means_pure_python(tmp_path):

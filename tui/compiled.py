@@ -76,7 +76,11 @@ def status(folder: Path = PACKAGE_DIR, environ: Mapping[str, str] = os.environ) 
         return NativeStatus(names, None)
     if environ.get("NEWSREADER_PURE") == "1":
         return NativeStatus(names, "NEWSREADER_PURE=1")
-    stale = sorted(n for n, ext in found.items() if (folder / (n + ".py")).stat().st_mtime > ext.stat().st_mtime)
+    # The code of a group build lives in the shared library; each module's own extension
+    # is a small shim that an incremental build may leave untouched.
+    runtime = [p for p in folder.glob(_RUNTIME + ".*") if p.suffix != ".py"]
+    built = {n: max([ext.stat().st_mtime, *(r.stat().st_mtime for r in runtime)]) for n, ext in found.items()}
+    stale = sorted(n for n in found if (folder / (n + ".py")).stat().st_mtime > built[n])
     if stale:
         return NativeStatus(names, f"compiled build older than {stale[0]}.py; reinstall to recompile")
     return NativeStatus(names, None)

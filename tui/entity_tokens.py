@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import NamedTuple
 
 from tui.entity_lexicon import ABBREVIATIONS, COMMON_WORDS, NAME_PARTICLES
 
@@ -66,21 +65,33 @@ POSSESSIVE = re.compile(r"['’]s?$")
 _SENT_END = frozenset(".!?:;\"“”‘'(«»[-—–|•*")
 
 
-class Tok(NamedTuple):
-    """One kept token; a tuple because an article makes hundreds and never changes them."""
+class Tok:
+    """One kept token.  An article makes hundreds and never changes them.
 
-    text: str
-    start: int
-    end: int
-    kind: str  # acr | word | num | punct
-    low: str
-    cap: bool
-    sent_start: bool
-    line: int
-    idx: int = 0  # position among the kept tokens
-    poss: bool = False  # "China’s", "Ohio-based": the run ends here
-    seq: int = 0  # position among all tokens, skipped lower-case words included
-    bol: bool = False  # first token of its line
+    A plain slotted class rather than a NamedTuple: compiled with mypyc
+    (setup.py) it becomes a C struct whose fields are read directly, which is
+    most of what the rules do with tokens.
+    """
+
+    __slots__ = ("text", "start", "end", "kind", "low", "cap", "sent_start", "line", "idx", "poss", "seq", "bol")
+
+    def __init__(self, text: str, start: int, end: int, kind: str, low: str, cap: bool, sent_start: bool,
+                 line: int, idx: int = 0, poss: bool = False, seq: int = 0, bol: bool = False) -> None:
+        self.text = text
+        self.start = start
+        self.end = end
+        self.kind = kind  # acr | word | num | punct
+        self.low = low
+        self.cap = cap
+        self.sent_start = sent_start
+        self.line = line
+        self.idx = idx  # position among the kept tokens
+        self.poss = poss  # "China’s", "Ohio-based": the run ends here
+        self.seq = seq  # position among all tokens, skipped lower-case words included
+        self.bol = bol  # first token of its line
+
+    def __repr__(self) -> str:
+        return f"Tok({self.text!r}, {self.start}, {self.end}, {self.kind!r})"
 
 
 # --------------------------------------------------------------------------- tokens
@@ -94,7 +105,6 @@ def tokenize(text: str, limit: int, lower_count: dict[int, int], lower_words: li
     """
     out: list[Tok] = []
     append = out.append
-    _new = tuple.__new__  # Tok(...) without the keyword-handling constructor
     keep_lower = _KEEP_LOWER
     keep_punct = _KEEP_PUNCT
     sent_end = _SENT_END
@@ -144,7 +154,7 @@ def tokenize(text: str, limit: int, lower_count: dict[int, int], lower_words: li
                     t = t[:h]
                     poss = True  # "Ohio-based KeyCorp": two names, not one
             cap = t[0].isupper() or (t[:3] in ("al-", "el-") and t[3:4].isupper())
-            append(_new(Tok, (t, s, e, "word", t.casefold(), cap, prev_punct, line, len(out), poss, seq, bol)))
+            append(Tok(t, s, e, "word", t.casefold(), cap, prev_punct, line, len(out), poss, seq, bol))
             prev_punct = bol = False
             continue
         if skip:
@@ -169,7 +179,7 @@ def tokenize(text: str, limit: int, lower_count: dict[int, int], lower_words: li
                         seq += 1
                     for off, w in blocked:
                         ws = s + off
-                        append(_new(Tok, (w, ws, ws + len(w), "word", w, False, prev_punct, line, len(out), False, seq, bol)))
+                        append(Tok(w, ws, ws + len(w), "word", w, False, prev_punct, line, len(out), False, seq, bol))
                         prev_punct = bol = False
                         seq += 1
                     seq -= 1
@@ -188,7 +198,7 @@ def tokenize(text: str, limit: int, lower_count: dict[int, int], lower_words: li
                 prev_punct = t in sent_end
                 bol = False
                 continue
-            append(_new(Tok, (t, s, pos, "punct", t, False, prev_punct, line, len(out), False, seq, bol)))
+            append(Tok(t, s, pos, "punct", t, False, prev_punct, line, len(out), False, seq, bol))
             bol = False
             # The period of "Mr." or of an initial ("C. Lewis") does not end a sentence.
             prev_punct = t in sent_end and not (
@@ -197,10 +207,10 @@ def tokenize(text: str, limit: int, lower_count: dict[int, int], lower_words: li
             continue
         if num:
             pos = s + len(num)
-            append(_new(Tok, (num, s, pos, "num", num.casefold(), False, prev_punct, line, len(out), False, seq, bol)))
+            append(Tok(num, s, pos, "num", num.casefold(), False, prev_punct, line, len(out), False, seq, bol))
         elif acr:
             pos = s + len(acr)
-            append(_new(Tok, (acr, s, pos, "acr", acr.casefold(), True, prev_punct, line, len(out), False, seq, bol)))
+            append(Tok(acr, s, pos, "acr", acr.casefold(), True, prev_punct, line, len(out), False, seq, bol))
         else:  # url: web and mail addresses hold no names worth listing
             pos = s + len(url)
         prev_punct = bol = False
