@@ -13,6 +13,8 @@ from tui.ui.panes import EntityPane, QuotePane
 from tui.ui.screens import HelpScreen, VersionsScreen
 from tui.ui.story_list import StoryList
 
+REPO = Path(__file__).resolve().parents[1]
+
 
 def make_app(store_path: Path, config_path: Path | None = None) -> NewsReaderApp:
     return NewsReaderApp(load_config(config_path), store_path=store_path)
@@ -384,6 +386,36 @@ async def test_the_cursor_row_is_highlighted_in_the_list_and_the_panes(store_pat
         await pilot.pause(0.05)
         row = entities._first_line[entities.highlighted] - entities.top
         assert backgrounds(entities, row).isdisjoint(backgrounds(entities, 0)), "the pane's cursor shows too"
+
+
+async def test_the_list_cursor_dims_when_focus_leaves_the_list_and_returns_with_it(store_path):
+    app = make_app(store_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        lst = app.query_one(StoryList)
+
+        def cursor_bg() -> set:
+            return {seg.style.bgcolor for seg in list(lst.render_line(lst.cursor - lst.top))[:-1] if seg.text.strip()}
+
+        focused = cursor_bg()
+        await pilot.press("enter")
+        assert app.focused is not lst and lst.has_focus is False
+        blurred = cursor_bg()
+        assert blurred and blurred.isdisjoint(focused), "an unfocused list shows its cursor dimmed"
+        await pilot.press("h")
+        assert app.focused is lst and lst.has_focus is True
+        assert cursor_bg() == focused
+
+
+def test_no_style_rule_depends_on_the_list_having_focus():
+    # StoryList sets has_focus without Textual's restyle (tui/ui/story_list.py); a
+    # :focus rule for it would then never apply.  Its cursor classes carry focus instead.
+    import re
+
+    tcss = (REPO / "tui" / "ui" / "app.tcss").read_text(encoding="utf-8")
+    selectors = re.findall(r"([^{}]+)\{", tcss)
+    offending = [s.strip() for s in selectors if "StoryList" in s and re.search(r":(focus|blur)", s)]
+    assert offending == []
 
 
 async def test_moving_away_and_back_before_the_preview_keeps_the_story_shown(store_path):

@@ -20,6 +20,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
+from textual.widget import Widget
 
 from tui.store import StoryRow
 from tui.ui.line_view import LineView
@@ -122,11 +123,13 @@ class StoryList(LineView, can_focus=True):
 
     # Focus moves on every open and back. Textual's own handlers (called after these
     # unless the default is prevented) repaint the whole widget; only the cursor row's
-    # style depends on focus here.
+    # style depends on focus here.  ``has_focus`` is set without its watcher, which
+    # re-runs the whole stylesheet against the list for a :focus rule it does not have
+    # (app.tcss must keep it that way: tests/test_app.py checks).
     def _on_focus(self, event: events.Focus) -> None:
         event.prevent_default()
         self._drop_styles()
-        self.has_focus = True
+        self.set_reactive(Widget.has_focus, True)
         self.refresh_content_line(self.cursor)
         if self.parent is not None:
             self.parent.post_message(events.DescendantFocus(self))
@@ -134,7 +137,7 @@ class StoryList(LineView, can_focus=True):
     def _on_blur(self, event: events.Blur) -> None:
         event.prevent_default()
         self._drop_styles()
-        self.has_focus = False
+        self.set_reactive(Widget.has_focus, False)
         self.refresh_content_line(self.cursor)
         if self.parent is not None:
             self.parent.post_message(events.DescendantBlur(self))
