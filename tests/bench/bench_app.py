@@ -1,6 +1,6 @@
 """End-to-end benchmark: import, store size and the reader's responsiveness at 1k/10k/100k.
 
-    python tests/bench/bench_app.py [--sizes 1000,10000,100000] [--runs 3] [--out bench.json] [--keep]
+    python tests/bench/bench_app.py [--sizes 1000,10000,100000] [--runs 3] [--import-runs 3] [--out bench.json] [--keep]
     python tests/bench/bench_app.py --reuse /tmp/nr-bench-100000-XXXX   # the reader only, on a kept store
 
 For each N it generates a synthetic corpus (tests/bench/corpus.py: real-looking
@@ -18,7 +18,10 @@ measures, from the bytes the app writes to the terminal:
 * entity filter: from Enter in the entity pane to the filtered list on screen;
 * memory: the app's resident set size after all of the above.
 
-UI figures are the median of ``--runs`` launches. Not collected by pytest.
+Import is the median of ``--import-runs`` imports, each into a fresh store (with
+the CPU it used per article); UI figures are the median of ``--runs`` launches.
+``machine.newsreader`` says whether the analysis ran compiled (setup.py). Not
+collected by pytest.
 """
 
 from __future__ import annotations
@@ -163,7 +166,13 @@ def newsreader() -> str:
     return exe
 
 
-def build(n: int, work: Path, env: dict[str, str]) -> dict:
+def build(n: int, work: Path, env: dict[str, str], runs: int) -> dict:
+    """Generate N pages, import them ``runs`` times into fresh stores; the last store stays.
+
+    Each import is timed end to end (wall clock) and by the CPU its processes used
+    (the importer and its analysis workers), which the machine's load does not move
+    as much; the load average is recorded next to each run.
+    """
     src = work / "articles"
     src.mkdir(parents=True)
     t = time.perf_counter()
@@ -171,20 +180,33 @@ def build(n: int, work: Path, env: dict[str, str]) -> dict:
     for i, a in enumerate(arts):
         (src / f"{i:06d}.txt").write_text(a.page, encoding="utf-8")
     gen_s = time.perf_counter() - t
-    t = time.perf_counter()
-    out = subprocess.run([newsreader(), "import", str(src)], env=env, capture_output=True, text=True)
-    import_s = time.perf_counter() - t
-    if out.returncode != 0:
-        raise SystemExit(f"import failed: {out.stderr[-2000:]}")
     db = Path(env["XDG_DATA_HOME"]) / "newsreader" / "newsreader.db"
+    imports = []
+    for _ in range(runs):
+        shutil.rmtree(db.parent, ignore_errors=True)
+        load = os.getloadavg()[0]
+        cpu0 = os.times()
+        t = time.perf_counter()
+        out = subprocess.run([newsreader(), "import", str(src)], env=env, capture_output=True, text=True)
+        wall = time.perf_counter() - t
+        cpu1 = os.times()
+        if out.returncode != 0:
+            raise SystemExit(f"import failed: {out.stderr[-2000:]}")
+        cpu = (cpu1.children_user - cpu0.children_user) + (cpu1.children_system - cpu0.children_system)
+        imports.append({"seconds": round(wall, 1), "articles_per_s": round(n / wall, 1),
+                        "cpu_ms_per_article": round(cpu * 1000 / n, 2), "load_before": round(load, 2)})
+        print(json.dumps({"articles": n, "import": imports[-1]}), flush=True)
     with Store(db) as store:
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         stories = store.story_total()
     size = db.stat().st_size
     place = placement_ms(db, n)
-    return {"articles": n, "stories": stories, "generate_s": round(gen_s, 1), "import_s": round(import_s, 1),
-            "import_articles_per_s": round(n / import_s, 1), "store_bytes": size,
-            "store_bytes_per_article": round(size / n), "import_summary": out.stdout.strip().splitlines()[0],
+    rates = sorted(r["articles_per_s"] for r in imports)
+    return {"articles": n, "stories": stories, "generate_s": round(gen_s, 1),
+            "import_articles_per_s": statistics.median(rates), "import_runs": imports,
+            "import_cpu_ms_per_article": statistics.median(r["cpu_ms_per_article"] for r in imports),
+            "store_bytes": size, "store_bytes_per_article": round(size / n),
+            "import_summary": out.stdout.strip().splitlines()[0],
             "place_one_ms_median": place[0], "place_one_ms_p95": place[1]}
 
 
@@ -306,14 +328,16 @@ def median_of(runs: list[dict]) -> dict:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="1000,10000,100000")
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--runs", type=int, default=3, help="reader launches per size (median)")
+    ap.add_argument("--import-runs", type=int, default=3, help="imports per size, each into a fresh store (median)")
     ap.add_argument("--out", default=None)
     ap.add_argument("--keep", action="store_true", help="keep the generated stores")
     ap.add_argument("--reuse", default=None, metavar="DIR",
                     help="measure the reader only, on a store kept by an earlier --keep run (its nr-bench-* dir)")
     args = ap.parse_args()
+    version = subprocess.run([newsreader(), "--version"], capture_output=True, text=True).stdout.strip()
     machine = {"python": platform.python_version(), "cpus": os.cpu_count(), "machine": platform.machine(),
-               "system": platform.platform()}
+               "system": platform.platform(), "newsreader": version}
     print(json.dumps({"machine": machine}))
     results = []
     if args.reuse:
@@ -332,7 +356,7 @@ def main() -> int:
         env = dict(os.environ, HOME=str(work), XDG_DATA_HOME=str(work / "data"),
                    XDG_CONFIG_HOME=str(work / "config"), TERM="xterm-256color")
         env.pop("NEWSREADER_CONFIG", None)
-        row = build(n, work, env)
+        row = build(n, work, env, args.import_runs)
         db = Path(env["XDG_DATA_HOME"]) / "newsreader" / "newsreader.db"
         row.update(median_of([ui_run(env, db) for _ in range(args.runs)]))
         print(json.dumps(row), flush=True)
