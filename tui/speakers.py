@@ -313,6 +313,19 @@ def _strip_titles(name: str) -> str:
     return " ".join(toks)
 
 
+def _name_tokens(mention: str) -> list[str] | None:
+    """The words of a mention without titles or a possessive; None when it names nobody."""
+    toks = _tokens(_strip_titles(mention.strip(" ,")))
+    if toks:
+        toks[-1] = _POSSESSIVE.sub("", toks[-1])
+    toks = [t for t in toks if t]
+    if not toks:
+        return None
+    if toks[0].lower() in _PRONOUNS and len(toks) == 1:
+        return None
+    return toks
+
+
 def _np_head(np: str) -> str:
     """'the band leader called Democratic bigwigs' -> 'the band leader'."""
     words = np.split(" ")
@@ -412,20 +425,20 @@ class SpeakerResolver:
 
     def canonical(self, mention: str) -> str | None:
         """The fullest name the story uses for a mention: 'Mr. Burman' -> 'Leonard E. Burman'."""
+        toks = _name_tokens(mention)
+        return None if toks is None else self._fullest(mention, toks)
+
+    def _fullest(self, mention: str, toks: list[str]) -> str:
+        """``canonical`` once the mention is known to name someone (``_name_tokens`` not None).
+
+        Apart from ``canonical`` so that ``_make`` can skip it, and with it the name index
+        (a scan of the whole text), when the entity extractor already named the mention.
+        """
+        if not toks[0][:1].isupper():
+            return mention.strip(" ,")
         if not self._indexed:
             self._index_names(self._entities)
             self._indexed = True
-        name = _strip_titles(mention.strip(" ,"))
-        toks = _tokens(name)
-        if toks:
-            toks[-1] = _POSSESSIVE.sub("", toks[-1])
-        toks = [t for t in toks if t]
-        if not toks:
-            return None
-        if toks[0].lower() in _PRONOUNS and len(toks) == 1:
-            return None
-        if not toks[0][:1].isupper():
-            return mention.strip(" ,")
         if len(toks) == 1:
             key = toks[0].lower()
             return self.by_last.get(key) or self.by_first.get(key) or toks[0]
@@ -515,11 +528,13 @@ class SpeakerResolver:
         raw = raw.strip()
         if pronoun or raw.lower() in _PRONOUNS:
             return Attribution(self._resolve_pronoun(raw, start), start, end, True)
-        name = self.canonical(raw)
-        if name is None:
+        toks = _name_tokens(raw)
+        if toks is None:
             return _NONE
-        if raw[:1].isupper() and end in self.entity_at:
-            name = self.entity_at[end]  # 'Mrs. Clinton' folded into 'Hillary Clinton' by the entity extractor
+        # 'Mrs. Clinton' folded into 'Hillary Clinton' by the entity extractor; asked first
+        # because it nearly always answers, and the story's own fullest name costs a text scan
+        known = self.entity_at.get(end) if raw[:1].isupper() else None
+        name = known if known is not None else self._fullest(raw, toks)
         if raw[:1].isupper():
             # point at the name itself, not at 'South Korean President' before it
             bare = _strip_titles(raw)
