@@ -62,6 +62,10 @@ _VERB_SET = frozenset(w for w in _VERBS.split("|") if " " not in w and w not in 
 _PHRASAL = {"pointed": "out", "points": "out", "point": "out", "went": "on", "goes": "on",
             "summed": "up", "according": "to", "shot": "back", "fired": "back", "hit": "back"}
 _WORD_RE = re.compile(r"[A-Za-z]+")
+_NON_WORD = re.compile(r"\W")
+# A rule asking about at most this many characters of a line not scanned yet gets them
+# scanned alone; a wider question scans (and keeps) the whole line.
+_VERB_WINDOW = 400
 
 
 class _Hit(NamedTuple):
@@ -100,8 +104,13 @@ _VERB_RE = re.compile(
 )
 
 
-def _verbs(text: str, lo: int, hi: int) -> list[_Hit]:
-    """Speech verbs in text[lo:hi]."""
+def _verbs(text: str, lo: int, hi: int, line_end: int = -1) -> list[_Hit]:
+    """Speech verbs in text[lo:hi].
+
+    ``line_end`` (when past ``hi``): how far the second word of 'pointed out' may be looked
+    for, so that a scan cut short at a word boundary finds what a scan to there finds.
+    """
+    bound = max(hi, line_end)
     out: list[_Hit] = []
     for m in _VERB_RE.finditer(text, lo, hi):
         w = m.group()
@@ -116,7 +125,7 @@ def _verbs(text: str, lo: int, hi: int) -> list[_Hit]:
                 continue  # so-called: a scare quote, not speech
             out.append(_Hit(st, m.end(), w))
         elif w in _PHRASAL:
-            nxt = _WORD_RE.match(text, m.end() + 1, hi)
+            nxt = _WORD_RE.match(text, m.end() + 1, bound)
             if nxt and nxt.group().lower() == _PHRASAL[w] and text[m.end()] == " ":
                 out.append(_Hit(m.start(), nxt.end(), w + " " + _PHRASAL[w]))
     return out
@@ -275,6 +284,44 @@ _ABBREVIATIONS = frozenset(
     pa tenn tex va vt wash wis wyo""".split()
 )
 _POSSESSIVE = re.compile(r"['’]s?$")
+
+
+def _sentence_ends_outside(text: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> list[int]:
+    """Offsets just after each sentence-ending mark in text[lo:hi] that no quote holds.
+
+    ``spans`` (opening mark, after closing mark) are in text order. A mark belongs to
+    the quote opened last before it, so only the stretches from the end of one quote
+    to the opening of the next are searched: the marks inside quotes (a good part of
+    them) cost nothing.
+    """
+    out: list[int] = []
+    a = lo
+    for k in range(len(spans) + 1):
+        b = spans[k][0] if k < len(spans) else hi
+        if a < b:
+            # the look-ahead of a candidate may read past b, so the search runs to hi
+            for m in _SENT_END_CANDIDATE.finditer(text, a, hi):
+                pos = m.start()
+                if pos >= b:
+                    break
+                if text[pos] == "." and _abbreviation_before(text, pos):
+                    continue
+                out.append(pos + 1)  # the candidate is one character
+        if k < len(spans):
+            a = max(lo, spans[k][0], spans[k][1])
+    return out
+
+
+def _abbreviation_before(text: str, pos: int) -> bool:
+    """Is the full stop at text[pos] the end of an abbreviation or an initial ('Mr.', 'U.S.', 'J.')?"""
+    chunk = text[max(0, pos - 20):pos]
+    if not chunk or chunk[-1].isspace():
+        return False
+    word = chunk.rsplit(None, 1)[-1]
+    if "." in word:
+        return True
+    word = word.lstrip("\"'“‘(")
+    return (len(word) == 1 and word.isupper()) or word.lower() in _ABBREVIATIONS
 
 
 @dataclass(frozen=True, slots=True)
@@ -459,20 +506,7 @@ class SpeakerResolver:
 
     def _all_sentence_ends(self) -> list[int]:
         if self._ends is None:
-            out = []
-            text = self.text
-            starts, spans = self._span_starts, self.spans  # _inside_quote, inlined
-            for m in _SENT_END_CANDIDATE.finditer(text, self.scan_lo, min(len(text), self.limit + 3)):
-                pos = m.start()
-                if m.group() == ".":
-                    chunk = text[max(0, pos - 20):pos]
-                    word = chunk.rsplit(None, 1)[-1].lstrip("\"'“‘(") if chunk and not chunk[-1].isspace() else ""
-                    if (len(word) == 1 and word.isupper()) or "." in word or word.lower() in _ABBREVIATIONS:
-                        continue
-                k = bisect_right(starts, pos) - 1
-                if not (k >= 0 and pos < spans[k][1]):
-                    out.append(pos + 1)  # the candidate is one character
-            self._ends = out
+            self._ends = _sentence_ends_outside(self.text, self.scan_lo, min(len(self.text), self.limit + 3), self.spans)
         return self._ends
 
     def _sentence_ends(self, lo: int, hi: int) -> list[int]:
@@ -483,10 +517,11 @@ class SpeakerResolver:
         return ends[a:b]
 
     def _verbs_in(self, lo: int, hi: int) -> list[_Hit]:
-        """Speech verbs in text[lo:hi] (only within text[scan_lo:limit]), one scan per line.
+        """Speech verbs in text[lo:hi] (only within text[scan_lo:limit]).
 
         No verb match spans a line break, so scanning line by line finds exactly what
-        one pass over text[scan_lo:limit] finds.
+        one pass over text[scan_lo:limit] finds. A short stretch of one line is scanned
+        alone; a longer question scans each line it touches once and keeps the verbs.
         """
         text = self.text
         limit = self.limit
@@ -494,8 +529,18 @@ class SpeakerResolver:
         a = max(lo, self.scan_lo)
         if a >= end:
             return []
+        first = a
         a = text.rfind("\n", 0, a) + 1  # start of the line holding a
         lines = self._verb_lines
+        b = text.find("\n", a, limit)
+        if b < 0:
+            b = limit
+        if end <= b and end - first <= _VERB_WINDOW and a not in lines:
+            # Most rules ask about a clause next to a quote, a small part of its line.
+            # Cut at the first non-word character from ``end`` on, the scan finds what the
+            # line's scan finds there: no verb spans that cut.
+            m = _NON_WORD.search(text, end, b)
+            return [v for v in _verbs(text, first, m.start() if m else b, b) if v.end <= hi]
         out: list[_Hit] = []
         while a < end:
             b = text.find("\n", a, limit)
