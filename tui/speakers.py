@@ -276,7 +276,12 @@ _ADVERB_ENDINGS = frozenset(
 _APPOSITIVE = re.compile(
     r"(?P<np>" + _NAME + ")" + _PAREN + r",[^“”\"]{2,260}?,\s*$"
 )
-_SENT_END_CANDIDATE = re.compile(r"[.!?](?=[\"”'’]?\s+[\"“'‘`A-Z(])")
+_SENT_END_NEXT = r"(?=[\"”'’]?\s+[\"“'‘`A-Z(])"  # what follows a sentence end
+# One pattern per mark: a literal first character is found several times faster than a
+# character class, and most texts have no '!' or '?' at all.
+_SENT_END_CANDIDATES = (
+    re.compile(r"\." + _SENT_END_NEXT), re.compile(r"!" + _SENT_END_NEXT), re.compile(r"\?" + _SENT_END_NEXT),
+)
 _ABBREVIATIONS = frozenset(
     """mr mrs ms dr st jr sr rep reps sen sens gov gen lt col sgt capt adm prof rev mt ft no vs
     jan feb mar apr jun jul aug sep sept oct nov dec inc corp co ltd gov atty supt cmdr pres
@@ -294,22 +299,32 @@ def _sentence_ends_outside(text: str, lo: int, hi: int, spans: list[tuple[int, i
     to the opening of the next are searched: the marks inside quotes (a good part of
     them) cost nothing.
     """
+    found = _sentence_end_candidates(text, lo, hi)
     out: list[int] = []
     a = lo
     for k in range(len(spans) + 1):
         b = spans[k][0] if k < len(spans) else hi
         if a < b:
-            # the look-ahead of a candidate may read past b, so the search runs to hi
-            for m in _SENT_END_CANDIDATE.finditer(text, a, hi):
-                pos = m.start()
-                if pos >= b:
-                    break
+            for pos in found[bisect_left(found, a):bisect_left(found, b)]:
                 if text[pos] == "." and _abbreviation_before(text, pos):
                     continue
                 out.append(pos + 1)  # the candidate is one character
         if k < len(spans):
             a = max(lo, spans[k][0], spans[k][1])
     return out
+
+
+def _sentence_end_candidates(text: str, lo: int, hi: int) -> list[int]:
+    """Offsets of the '.', '!' and '?' in text[lo:hi] that a new sentence may follow, in order."""
+    found = [m.start() for m in _SENT_END_CANDIDATES[0].finditer(text, lo, hi)]
+    others = False
+    for pattern, mark in zip(_SENT_END_CANDIDATES[1:], "!?"):
+        if text.find(mark, lo, hi) >= 0:
+            found.extend([m.start() for m in pattern.finditer(text, lo, hi)])
+            others = True
+    if others:
+        found.sort()
+    return found
 
 
 def _abbreviation_before(text: str, pos: int) -> bool:
