@@ -429,13 +429,10 @@ class SpeakerResolver:
         # speech verbs per line (keyed by the line's start), scanned when a rule first asks:
         # the rules read the lines around quotes, often under half of the text
         self._verb_lines: dict[int, list[_Hit]] = {}
-        # surnames of the people the entity extractor found, when it was asked
-        self.persons: frozenset[str] | None = None
-        if entities:
-            self.persons = frozenset(
-                e.name.split()[-1].lower() for e in entities
-                if getattr(e, "type", None) == "person" and isinstance(getattr(e, "name", None), str) and e.name.split()
-            )
+        # surnames of the people the entity extractor found: see _person_surnames
+        self._persons: frozenset[str] | None = None
+        # the line (paragraph) bounds around an offset, asked by several rules per quote
+        self._paragraphs: dict[int, tuple[int, int]] = {}
         # the entity extractor's canonical name for the mention ending at an offset
         self.entity_at: dict[int, str] = {}
         for e in entities or ():
@@ -450,6 +447,20 @@ class SpeakerResolver:
         self._indexed = False
 
     # ------------------------------------------------------------------ names
+    def _person_surnames(self) -> frozenset[str] | None:
+        """Surnames of the people the entity extractor found; None when it was not asked.
+
+        Built on first use: only the last resort of pronoun resolution asks.
+        """
+        if not self._entities:
+            return None
+        if self._persons is None:
+            self._persons = frozenset(
+                e.name.split()[-1].lower() for e in self._entities
+                if getattr(e, "type", None) == "person" and isinstance(getattr(e, "name", None), str) and e.name.split()
+            )
+        return self._persons
+
     def _index_names(self, entities: Sequence[Entity] | None) -> None:
         """Fullest name per surname (and per first token for 'Xi' -> 'Xi Jinping')."""
         by_last: dict[str, tuple[int, str]] = {}
@@ -513,11 +524,14 @@ class SpeakerResolver:
     # ------------------------------------------------------------------ helpers
     def _paragraph(self, pos: int) -> tuple[int, int]:
         """The line holding ``pos``; a line longer than prose is cut to a window around it."""
-        floor = max(0, pos - _MAX_LINE)
-        lo = self.text.rfind("\n", floor, pos)
-        lo = floor if lo < 0 else lo + 1
-        hi = self.text.find("\n", pos, pos + _MAX_LINE)
-        return lo, (min(len(self.text), pos + _MAX_LINE) if hi < 0 else hi)
+        got = self._paragraphs.get(pos)
+        if got is None:
+            floor = max(0, pos - _MAX_LINE)
+            lo = self.text.rfind("\n", floor, pos)
+            lo = floor if lo < 0 else lo + 1
+            hi = self.text.find("\n", pos, pos + _MAX_LINE)
+            got = self._paragraphs[pos] = (lo, (min(len(self.text), pos + _MAX_LINE) if hi < 0 else hi))
+        return got
 
     def _all_sentence_ends(self) -> list[int]:
         if self._ends is None:
@@ -646,7 +660,8 @@ class SpeakerResolver:
         for m in _NAME_RUN.finditer(self.text, max(0, pos - 1500), pos):
             stripped = _strip_titles(m.group())
             if len(_tokens(stripped)) >= 2 and not stripped.isupper() and not self._inside_quote(m.start()):
-                if self.persons is None or stripped.split()[-1].lower() in self.persons:
+                persons = self._person_surnames()
+                if persons is None or stripped.split()[-1].lower() in persons:
                     found = stripped
         return self.canonical(found) if found else None
 
