@@ -289,6 +289,16 @@ _ABBREVIATIONS = frozenset(
     pa tenn tex va vt wash wis wyo""".split()
 )
 _POSSESSIVE = re.compile(r"['’]s?$")
+# Patterns the rules apply to short stretches; compiled here, as re.match(str) looks
+# each one up in re's cache on every call.
+_FIRST_WORD = re.compile(r"\s*([\w’'-]+)")
+_COMMA_SPACE = re.compile(r",\s")
+_LEADING_PUNCT = re.compile(r"[\s,.;:!?—–-]*")
+_INTRODUCING_END = re.compile(r"(?:[,:—]|--)\s*$")
+_LETTER_NEXT = re.compile(r"\s*[A-Za-z]")
+_CLAUSE_CLOSED = re.compile(r"[,:—–-]\s*$")
+_ONLY_PUNCT = re.compile(r"[\s,:]*$")
+_SENTENCE_BREAK = re.compile(r"[.!?]\s")
 
 
 def _sentence_ends_outside(text: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> list[int]:
@@ -375,7 +385,9 @@ def _strip_titles(name: str) -> str:
     return " ".join(toks)
 
 
-def _name_tokens(mention: str) -> list[str] | None:
+# Pure, and the same few names come back for every quote of a story.
+@lru_cache(maxsize=8192)
+def _name_tokens(mention: str) -> tuple[str, ...] | None:
     """The words of a mention without titles or a possessive; None when it names nobody."""
     toks = _tokens(_strip_titles(mention.strip(" ,")))
     if toks:
@@ -385,7 +397,7 @@ def _name_tokens(mention: str) -> list[str] | None:
         return None
     if toks[0].lower() in _PRONOUNS and len(toks) == 1:
         return None
-    return toks
+    return tuple(toks)
 
 
 def _np_head(np: str) -> str:
@@ -501,7 +513,7 @@ class SpeakerResolver:
         toks = _name_tokens(mention)
         return None if toks is None else self._fullest(mention, toks)
 
-    def _fullest(self, mention: str, toks: list[str]) -> str:
+    def _fullest(self, mention: str, toks: tuple[str, ...]) -> str:
         """``canonical`` once the mention is known to name someone (``_name_tokens`` not None).
 
         Apart from ``canonical`` so that ``_make`` can skip it, and with it the name index
@@ -742,12 +754,12 @@ class SpeakerResolver:
         """Subject of the sentence text[start:pos], for 'X rallied supporters, saying: "..."'."""
         seg = self.text[start:pos]
         offs = [0]
-        first = re.match(r"\s*([\w’'-]+)", seg)
+        first = _FIRST_WORD.match(seg)
         if first and first.group(1).lower() in _CLAUSE_OPENER:
             # 'On July 6, 2015, Sanders made ...': the subject follows an opening phrase
-            offs = [m.end() for m in re.finditer(r",\s", seg[:200])][:3]
+            offs = [m.end() for m in _COMMA_SPACE.finditer(seg[:200])][:3]
         else:
-            offs += [m.end() for m in re.finditer(r",\s", seg[:120])][:2]
+            offs += [m.end() for m in _COMMA_SPACE.finditer(seg[:120])][:2]
         first_found = None
         for off in offs:
             got = self._subject_at(seg, start, off)
@@ -806,7 +818,7 @@ class SpeakerResolver:
             toks = _tokens(dash.group("np"))
             if toks and toks[0].lower().strip(".,") not in _NOT_NAME:
                 return self._make(dash.group("np"), close_end + dash.start("np"))
-        m = re.match(r"[\s,.;:!?—–-]*", seg)
+        m = _LEADING_PUNCT.match(seg)
         off = close_end + (m.end() if m else 0)
         # sentence end inside the segment bounds the clause
         ends = self._sentence_ends(off, hi)
@@ -881,7 +893,7 @@ class SpeakerResolver:
         floor = max(lo, self.spans[k][1]) if k >= 0 else lo
         start = self._sentence_start(floor, open_pos)
         got = self._clause_speaker(start, open_pos)
-        if got is None and open_pos - start > 3 and re.search(r"(?:[,:—]|--)\s*$", self.text[start:open_pos]):
+        if got is None and open_pos - start > 3 and _INTRODUCING_END.search(self.text[start:open_pos]):
             # 'Hillary shot back, "..."': an introduced quotation belongs to the sentence subject
             words = len(self.text[self.spans[idx][0]:self.spans[idx][1]].split())
             if words >= 3:
@@ -904,11 +916,11 @@ class SpeakerResolver:
             if word in ("read", "reads", "put", "puts") and vm.end < end - 8:
                 continue
             between = self.text[vm.end:end]
-            if _INVERTING.fullmatch(word) and re.match(r"\s*[A-Za-z]", between) and self._opens_clause(start, vm.start):
+            if _INVERTING.fullmatch(word) and _LETTER_NEXT.match(between) and self._opens_clause(start, vm.start):
                 got = self._object_after(vm.end, end)
                 if got and got.end is not None:
                     tail = self.text[got.end:end]
-                    closed = re.search(r"[,:—–-]\s*$", tail) or (word == "according to" and not tail.strip())
+                    closed = _CLAUSE_CLOSED.search(tail) or (word == "according to" and not tail.strip())
                     if len(tail) > 160 or _verbs(tail, 0, len(tail)) or not closed:
                         got = None
                 if got:
@@ -929,7 +941,7 @@ class SpeakerResolver:
             got = self._subject_before(start, vm.start)
             if got:
                 return got
-            if ing or re.match(r"[\s,:]*$", between):
+            if ing or _ONLY_PUNCT.match(between):
                 # 'Protesters marching through the streets chanted "..."'
                 got = self._sentence_subject(start, vm.start)
                 if got:
@@ -979,7 +991,7 @@ class SpeakerResolver:
             between = self.text[close_end:self.spans[idx + 1][0]]
             if not between.strip(" ,.;:—–-") or (
                 len(between) <= 60 and not _verbs(between, 0, len(between))
-                and not re.search(r"[.!?]\s", between)
+                and not _SENTENCE_BREAK.search(between)
             ):
                 nxt = self._direct(idx + 1)
                 if nxt.start is not None:
