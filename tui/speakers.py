@@ -289,6 +289,7 @@ _ABBREVIATIONS = frozenset(
     pa tenn tex va vt wash wis wyo""".split()
 )
 _POSSESSIVE = re.compile(r"['’]s?$")
+_SIX_LOWER = re.compile(r"[a-z]{6}")  # longer than every entry of _ABBREVIATIONS
 # Patterns the rules apply to short stretches; compiled here, as re.match(str) looks
 # each one up in re's cache on every call.
 _FIRST_WORD = re.compile(r"\s*([\w’'-]+)")
@@ -339,7 +340,10 @@ def _sentence_end_candidates(text: str, lo: int, hi: int) -> list[int]:
 
 def _abbreviation_before(text: str, pos: int) -> bool:
     """Is the full stop at text[pos] the end of an abbreviation or an initial ('Mr.', 'U.S.', 'J.')?"""
-    chunk = text[max(0, pos - 20):pos]
+    start = max(0, pos - 20)
+    if pos - start >= 6 and _SIX_LOWER.match(text, pos - 6, pos) and text.find(".", start, pos) < 0:
+        return False  # the common case: a word of six letters or more, longer than any abbreviation
+    chunk = text[start:pos]
     if not chunk or chunk[-1].isspace():
         return False
     word = chunk.rsplit(None, 1)[-1]
