@@ -62,6 +62,10 @@ _VERB_SET = frozenset(w for w in _VERBS.split("|") if " " not in w and w not in 
 _PHRASAL = {"pointed": "out", "points": "out", "point": "out", "went": "on", "goes": "on",
             "summed": "up", "according": "to", "shot": "back", "fired": "back", "hit": "back"}
 _WORD_RE = re.compile(r"[A-Za-z]+")
+_NON_WORD = re.compile(r"\W")
+# A rule asking about at most this many characters of a line not scanned yet gets them
+# scanned alone; a wider question scans (and keeps) the whole line.
+_VERB_WINDOW = 400
 
 
 class _Hit(NamedTuple):
@@ -100,8 +104,13 @@ _VERB_RE = re.compile(
 )
 
 
-def _verbs(text: str, lo: int, hi: int) -> list[_Hit]:
-    """Speech verbs in text[lo:hi]."""
+def _verbs(text: str, lo: int, hi: int, line_end: int = -1) -> list[_Hit]:
+    """Speech verbs in text[lo:hi].
+
+    ``line_end`` (when past ``hi``): how far the second word of 'pointed out' may be looked
+    for, so that a scan cut short at a word boundary finds what a scan to there finds.
+    """
+    bound = max(hi, line_end)
     out: list[_Hit] = []
     for m in _VERB_RE.finditer(text, lo, hi):
         w = m.group()
@@ -116,7 +125,7 @@ def _verbs(text: str, lo: int, hi: int) -> list[_Hit]:
                 continue  # so-called: a scare quote, not speech
             out.append(_Hit(st, m.end(), w))
         elif w in _PHRASAL:
-            nxt = _WORD_RE.match(text, m.end() + 1, hi)
+            nxt = _WORD_RE.match(text, m.end() + 1, bound)
             if nxt and nxt.group().lower() == _PHRASAL[w] and text[m.end()] == " ":
                 out.append(_Hit(m.start(), nxt.end(), w + " " + _PHRASAL[w]))
     return out
@@ -267,7 +276,12 @@ _ADVERB_ENDINGS = frozenset(
 _APPOSITIVE = re.compile(
     r"(?P<np>" + _NAME + ")" + _PAREN + r",[^“”\"]{2,260}?,\s*$"
 )
-_SENT_END_CANDIDATE = re.compile(r"[.!?](?=[\"”'’]?\s+[\"“'‘`A-Z(])")
+_SENT_END_NEXT = r"(?=[\"”'’]?\s+[\"“'‘`A-Z(])"  # what follows a sentence end
+# One pattern per mark: a literal first character is found several times faster than a
+# character class, and most texts have no '!' or '?' at all.
+_SENT_END_CANDIDATES = (
+    re.compile(r"\." + _SENT_END_NEXT), re.compile(r"!" + _SENT_END_NEXT), re.compile(r"\?" + _SENT_END_NEXT),
+)
 _ABBREVIATIONS = frozenset(
     """mr mrs ms dr st jr sr rep reps sen sens gov gen lt col sgt capt adm prof rev mt ft no vs
     jan feb mar apr jun jul aug sep sept oct nov dec inc corp co ltd gov atty supt cmdr pres
@@ -275,6 +289,68 @@ _ABBREVIATIONS = frozenset(
     pa tenn tex va vt wash wis wyo""".split()
 )
 _POSSESSIVE = re.compile(r"['’]s?$")
+_SIX_LOWER = re.compile(r"[a-z]{6}")  # longer than every entry of _ABBREVIATIONS
+# Patterns the rules apply to short stretches; compiled here, as re.match(str) looks
+# each one up in re's cache on every call.
+_FIRST_WORD = re.compile(r"\s*([\w’'-]+)")
+_COMMA_SPACE = re.compile(r",\s")
+_LEADING_PUNCT = re.compile(r"[\s,.;:!?—–-]*")
+_INTRODUCING_END = re.compile(r"(?:[,:—]|--)\s*$")
+_LETTER_NEXT = re.compile(r"\s*[A-Za-z]")
+_CLAUSE_CLOSED = re.compile(r"[,:—–-]\s*$")
+_ONLY_PUNCT = re.compile(r"[\s,:]*$")
+_SENTENCE_BREAK = re.compile(r"[.!?]\s")
+
+
+def _sentence_ends_outside(text: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> list[int]:
+    """Offsets just after each sentence-ending mark in text[lo:hi] that no quote holds.
+
+    ``spans`` (opening mark, after closing mark) are in text order. A mark belongs to
+    the quote opened last before it, so only the stretches from the end of one quote
+    to the opening of the next are searched: the marks inside quotes (a good part of
+    them) cost nothing.
+    """
+    found = _sentence_end_candidates(text, lo, hi)
+    out: list[int] = []
+    a = lo
+    for k in range(len(spans) + 1):
+        b = spans[k][0] if k < len(spans) else hi
+        if a < b:
+            for pos in found[bisect_left(found, a):bisect_left(found, b)]:
+                if text[pos] == "." and _abbreviation_before(text, pos):
+                    continue
+                out.append(pos + 1)  # the candidate is one character
+        if k < len(spans):
+            a = max(lo, spans[k][0], spans[k][1])
+    return out
+
+
+def _sentence_end_candidates(text: str, lo: int, hi: int) -> list[int]:
+    """Offsets of the '.', '!' and '?' in text[lo:hi] that a new sentence may follow, in order."""
+    found = [m.start() for m in _SENT_END_CANDIDATES[0].finditer(text, lo, hi)]
+    others = False
+    for pattern, mark in zip(_SENT_END_CANDIDATES[1:], "!?"):
+        if text.find(mark, lo, hi) >= 0:
+            found.extend([m.start() for m in pattern.finditer(text, lo, hi)])
+            others = True
+    if others:
+        found.sort()
+    return found
+
+
+def _abbreviation_before(text: str, pos: int) -> bool:
+    """Is the full stop at text[pos] the end of an abbreviation or an initial ('Mr.', 'U.S.', 'J.')?"""
+    start = max(0, pos - 20)
+    if pos - start >= 6 and _SIX_LOWER.match(text, pos - 6, pos) and text.find(".", start, pos) < 0:
+        return False  # the common case: a word of six letters or more, longer than any abbreviation
+    chunk = text[start:pos]
+    if not chunk or chunk[-1].isspace():
+        return False
+    word = chunk.rsplit(None, 1)[-1]
+    if "." in word:
+        return True
+    word = word.lstrip("\"'“‘(")
+    return (len(word) == 1 and word.isupper()) or word.lower() in _ABBREVIATIONS
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,6 +387,21 @@ def _strip_titles(name: str) -> str:
     if 0 <= last_title < len(toks) - 1:
         toks = toks[last_title + 1:]
     return " ".join(toks)
+
+
+# Pure, and the same few names come back for every quote of a story.
+@lru_cache(maxsize=8192)
+def _name_tokens(mention: str) -> tuple[str, ...] | None:
+    """The words of a mention without titles or a possessive; None when it names nobody."""
+    toks = _tokens(_strip_titles(mention.strip(" ,")))
+    if toks:
+        toks[-1] = _POSSESSIVE.sub("", toks[-1])
+    toks = [t for t in toks if t]
+    if not toks:
+        return None
+    if toks[0].lower() in _PRONOUNS and len(toks) == 1:
+        return None
+    return tuple(toks)
 
 
 def _np_head(np: str) -> str:
@@ -354,13 +445,10 @@ class SpeakerResolver:
         # speech verbs per line (keyed by the line's start), scanned when a rule first asks:
         # the rules read the lines around quotes, often under half of the text
         self._verb_lines: dict[int, list[_Hit]] = {}
-        # surnames of the people the entity extractor found, when it was asked
-        self.persons: frozenset[str] | None = None
-        if entities:
-            self.persons = frozenset(
-                e.name.split()[-1].lower() for e in entities
-                if getattr(e, "type", None) == "person" and isinstance(getattr(e, "name", None), str) and e.name.split()
-            )
+        # surnames of the people the entity extractor found: see _person_surnames
+        self._persons: frozenset[str] | None = None
+        # the line (paragraph) bounds around an offset, asked by several rules per quote
+        self._paragraphs: dict[int, tuple[int, int]] = {}
         # the entity extractor's canonical name for the mention ending at an offset
         self.entity_at: dict[int, str] = {}
         for e in entities or ():
@@ -375,6 +463,20 @@ class SpeakerResolver:
         self._indexed = False
 
     # ------------------------------------------------------------------ names
+    def _person_surnames(self) -> frozenset[str] | None:
+        """Surnames of the people the entity extractor found; None when it was not asked.
+
+        Built on first use: only the last resort of pronoun resolution asks.
+        """
+        if not self._entities:
+            return None
+        if self._persons is None:
+            self._persons = frozenset(
+                e.name.split()[-1].lower() for e in self._entities
+                if getattr(e, "type", None) == "person" and isinstance(getattr(e, "name", None), str) and e.name.split()
+            )
+        return self._persons
+
     def _index_names(self, entities: Sequence[Entity] | None) -> None:
         """Fullest name per surname (and per first token for 'Xi' -> 'Xi Jinping')."""
         by_last: dict[str, tuple[int, str]] = {}
@@ -412,20 +514,20 @@ class SpeakerResolver:
 
     def canonical(self, mention: str) -> str | None:
         """The fullest name the story uses for a mention: 'Mr. Burman' -> 'Leonard E. Burman'."""
+        toks = _name_tokens(mention)
+        return None if toks is None else self._fullest(mention, toks)
+
+    def _fullest(self, mention: str, toks: tuple[str, ...]) -> str:
+        """``canonical`` once the mention is known to name someone (``_name_tokens`` not None).
+
+        Apart from ``canonical`` so that ``_make`` can skip it, and with it the name index
+        (a scan of the whole text), when the entity extractor already named the mention.
+        """
+        if not toks[0][:1].isupper():
+            return mention.strip(" ,")
         if not self._indexed:
             self._index_names(self._entities)
             self._indexed = True
-        name = _strip_titles(mention.strip(" ,"))
-        toks = _tokens(name)
-        if toks:
-            toks[-1] = _POSSESSIVE.sub("", toks[-1])
-        toks = [t for t in toks if t]
-        if not toks:
-            return None
-        if toks[0].lower() in _PRONOUNS and len(toks) == 1:
-            return None
-        if not toks[0][:1].isupper():
-            return mention.strip(" ,")
         if len(toks) == 1:
             key = toks[0].lower()
             return self.by_last.get(key) or self.by_first.get(key) or toks[0]
@@ -438,28 +540,18 @@ class SpeakerResolver:
     # ------------------------------------------------------------------ helpers
     def _paragraph(self, pos: int) -> tuple[int, int]:
         """The line holding ``pos``; a line longer than prose is cut to a window around it."""
-        floor = max(0, pos - _MAX_LINE)
-        lo = self.text.rfind("\n", floor, pos)
-        lo = floor if lo < 0 else lo + 1
-        hi = self.text.find("\n", pos, pos + _MAX_LINE)
-        return lo, (min(len(self.text), pos + _MAX_LINE) if hi < 0 else hi)
+        got = self._paragraphs.get(pos)
+        if got is None:
+            floor = max(0, pos - _MAX_LINE)
+            lo = self.text.rfind("\n", floor, pos)
+            lo = floor if lo < 0 else lo + 1
+            hi = self.text.find("\n", pos, pos + _MAX_LINE)
+            got = self._paragraphs[pos] = (lo, (min(len(self.text), pos + _MAX_LINE) if hi < 0 else hi))
+        return got
 
     def _all_sentence_ends(self) -> list[int]:
         if self._ends is None:
-            out = []
-            text = self.text
-            starts, spans = self._span_starts, self.spans  # _inside_quote, inlined
-            for m in _SENT_END_CANDIDATE.finditer(text, self.scan_lo, min(len(text), self.limit + 3)):
-                pos = m.start()
-                if m.group() == ".":
-                    chunk = text[max(0, pos - 20):pos]
-                    word = chunk.rsplit(None, 1)[-1].lstrip("\"'“‘(") if chunk and not chunk[-1].isspace() else ""
-                    if (len(word) == 1 and word.isupper()) or "." in word or word.lower() in _ABBREVIATIONS:
-                        continue
-                k = bisect_right(starts, pos) - 1
-                if not (k >= 0 and pos < spans[k][1]):
-                    out.append(pos + 1)  # the candidate is one character
-            self._ends = out
+            self._ends = _sentence_ends_outside(self.text, self.scan_lo, min(len(self.text), self.limit + 3), self.spans)
         return self._ends
 
     def _sentence_ends(self, lo: int, hi: int) -> list[int]:
@@ -470,10 +562,11 @@ class SpeakerResolver:
         return ends[a:b]
 
     def _verbs_in(self, lo: int, hi: int) -> list[_Hit]:
-        """Speech verbs in text[lo:hi] (only within text[scan_lo:limit]), one scan per line.
+        """Speech verbs in text[lo:hi] (only within text[scan_lo:limit]).
 
         No verb match spans a line break, so scanning line by line finds exactly what
-        one pass over text[scan_lo:limit] finds.
+        one pass over text[scan_lo:limit] finds. A short stretch of one line is scanned
+        alone; a longer question scans each line it touches once and keeps the verbs.
         """
         text = self.text
         limit = self.limit
@@ -481,8 +574,18 @@ class SpeakerResolver:
         a = max(lo, self.scan_lo)
         if a >= end:
             return []
+        first = a
         a = text.rfind("\n", 0, a) + 1  # start of the line holding a
         lines = self._verb_lines
+        b = text.find("\n", a, limit)
+        if b < 0:
+            b = limit
+        if end <= b and end - first <= _VERB_WINDOW and a not in lines:
+            # Most rules ask about a clause next to a quote, a small part of its line.
+            # Cut at the first non-word character from ``end`` on, the scan finds what the
+            # line's scan finds there: no verb spans that cut.
+            m = _NON_WORD.search(text, end, b)
+            return [v for v in _verbs(text, first, m.start() if m else b, b) if v.end <= hi]
         out: list[_Hit] = []
         while a < end:
             b = text.find("\n", a, limit)
@@ -515,11 +618,13 @@ class SpeakerResolver:
         raw = raw.strip()
         if pronoun or raw.lower() in _PRONOUNS:
             return Attribution(self._resolve_pronoun(raw, start), start, end, True)
-        name = self.canonical(raw)
-        if name is None:
+        toks = _name_tokens(raw)
+        if toks is None:
             return _NONE
-        if raw[:1].isupper() and end in self.entity_at:
-            name = self.entity_at[end]  # 'Mrs. Clinton' folded into 'Hillary Clinton' by the entity extractor
+        # 'Mrs. Clinton' folded into 'Hillary Clinton' by the entity extractor; asked first
+        # because it nearly always answers, and the story's own fullest name costs a text scan
+        known = self.entity_at.get(end) if raw[:1].isupper() else None
+        name = known if known is not None else self._fullest(raw, toks)
         if raw[:1].isupper():
             # point at the name itself, not at 'South Korean President' before it
             bare = _strip_titles(raw)
@@ -571,7 +676,8 @@ class SpeakerResolver:
         for m in _NAME_RUN.finditer(self.text, max(0, pos - 1500), pos):
             stripped = _strip_titles(m.group())
             if len(_tokens(stripped)) >= 2 and not stripped.isupper() and not self._inside_quote(m.start()):
-                if self.persons is None or stripped.split()[-1].lower() in self.persons:
+                persons = self._person_surnames()
+                if persons is None or stripped.split()[-1].lower() in persons:
                     found = stripped
         return self.canonical(found) if found else None
 
@@ -652,12 +758,12 @@ class SpeakerResolver:
         """Subject of the sentence text[start:pos], for 'X rallied supporters, saying: "..."'."""
         seg = self.text[start:pos]
         offs = [0]
-        first = re.match(r"\s*([\w’'-]+)", seg)
+        first = _FIRST_WORD.match(seg)
         if first and first.group(1).lower() in _CLAUSE_OPENER:
             # 'On July 6, 2015, Sanders made ...': the subject follows an opening phrase
-            offs = [m.end() for m in re.finditer(r",\s", seg[:200])][:3]
+            offs = [m.end() for m in _COMMA_SPACE.finditer(seg[:200])][:3]
         else:
-            offs += [m.end() for m in re.finditer(r",\s", seg[:120])][:2]
+            offs += [m.end() for m in _COMMA_SPACE.finditer(seg[:120])][:2]
         first_found = None
         for off in offs:
             got = self._subject_at(seg, start, off)
@@ -716,7 +822,7 @@ class SpeakerResolver:
             toks = _tokens(dash.group("np"))
             if toks and toks[0].lower().strip(".,") not in _NOT_NAME:
                 return self._make(dash.group("np"), close_end + dash.start("np"))
-        m = re.match(r"[\s,.;:!?—–-]*", seg)
+        m = _LEADING_PUNCT.match(seg)
         off = close_end + (m.end() if m else 0)
         # sentence end inside the segment bounds the clause
         ends = self._sentence_ends(off, hi)
@@ -791,7 +897,7 @@ class SpeakerResolver:
         floor = max(lo, self.spans[k][1]) if k >= 0 else lo
         start = self._sentence_start(floor, open_pos)
         got = self._clause_speaker(start, open_pos)
-        if got is None and open_pos - start > 3 and re.search(r"(?:[,:—]|--)\s*$", self.text[start:open_pos]):
+        if got is None and open_pos - start > 3 and _INTRODUCING_END.search(self.text[start:open_pos]):
             # 'Hillary shot back, "..."': an introduced quotation belongs to the sentence subject
             words = len(self.text[self.spans[idx][0]:self.spans[idx][1]].split())
             if words >= 3:
@@ -814,11 +920,11 @@ class SpeakerResolver:
             if word in ("read", "reads", "put", "puts") and vm.end < end - 8:
                 continue
             between = self.text[vm.end:end]
-            if _INVERTING.fullmatch(word) and re.match(r"\s*[A-Za-z]", between) and self._opens_clause(start, vm.start):
+            if _INVERTING.fullmatch(word) and _LETTER_NEXT.match(between) and self._opens_clause(start, vm.start):
                 got = self._object_after(vm.end, end)
                 if got and got.end is not None:
                     tail = self.text[got.end:end]
-                    closed = re.search(r"[,:—–-]\s*$", tail) or (word == "according to" and not tail.strip())
+                    closed = _CLAUSE_CLOSED.search(tail) or (word == "according to" and not tail.strip())
                     if len(tail) > 160 or _verbs(tail, 0, len(tail)) or not closed:
                         got = None
                 if got:
@@ -839,7 +945,7 @@ class SpeakerResolver:
             got = self._subject_before(start, vm.start)
             if got:
                 return got
-            if ing or re.match(r"[\s,:]*$", between):
+            if ing or _ONLY_PUNCT.match(between):
                 # 'Protesters marching through the streets chanted "..."'
                 got = self._sentence_subject(start, vm.start)
                 if got:
@@ -889,7 +995,7 @@ class SpeakerResolver:
             between = self.text[close_end:self.spans[idx + 1][0]]
             if not between.strip(" ,.;:—–-") or (
                 len(between) <= 60 and not _verbs(between, 0, len(between))
-                and not re.search(r"[.!?]\s", between)
+                and not _SENTENCE_BREAK.search(between)
             ):
                 nxt = self._direct(idx + 1)
                 if nxt.start is not None:
