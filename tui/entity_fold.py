@@ -265,8 +265,8 @@ def _cues(doc: Doc, s: Span) -> dict[str, int]:
     after = text[s.end : s.end + 24]
     before = text[max(0, s.start - 24) : s.start]
     nxt = _NEXT_WORD.match(after)
-    nw = nxt.group(1).casefold() if nxt else ""
-    pws = _PREV_WORDS.findall(before)
+    nw: str = nxt.group(1).casefold() if nxt else ""
+    pws: list[str] = _PREV_WORDS.findall(before)  # typed: compiled code then uses str operations
     pword = pws[-1] if pws else ""
     pw = pword.casefold()
     pw2 = pws[-2].casefold() if len(pws) >= 2 else ""

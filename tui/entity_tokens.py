@@ -58,7 +58,8 @@ _KEEP_LOWER = NAME_PARTICLES | frozenset(
 # tokenize() hands the last one or two words of a chunk back when a capital follows.
 def _is_cap_start(c: str) -> bool:
     """The character class [A-ZÀ-ÖØ-Þ] that starts a name after a connector."""
-    return "A" <= c <= "Z" or "À" <= c <= "Ö" or "Ø" <= c <= "Þ"
+    o = ord(c)  # integer compares: compiled code has no fast path for comparing strings
+    return 65 <= o <= 90 or 0xC0 <= o <= 0xD6 or 0xD8 <= o <= 0xDE
 
 
 POSSESSIVE = re.compile(r"['’]s?$")
@@ -117,7 +118,9 @@ def tokenize(text: str, limit: int, lower_count: dict[int, int], lower_words: li
         "al-" in text or "el-" in text, "://" in text or "www." in text, "@" in text
     )
     pos = 0  # where the next match starts: matches tile text[:limit]
-    for gap, skip, url, acr, t, num, punct in token_re.findall(text, 0, limit):
+    # Typed so that compiled (mypyc) code treats the pieces as str, not as unknown objects.
+    matches: list[tuple[str, str, str, str, str, str, str]] = token_re.findall(text, 0, limit)
+    for gap, skip, url, acr, t, num, punct in matches:
         seq += 1
         if gap:
             if "\n" in gap:
@@ -132,7 +135,7 @@ def tokenize(text: str, limit: int, lower_count: dict[int, int], lower_words: li
             s = pos
         if t:  # word
             pos = e = s + len(t)
-            if t[0].islower() and t not in keep_lower and t[:3] not in ("al-", "el-"):
+            if t[0].islower() and t not in keep_lower and not (t.startswith("al-") or t.startswith("el-")):
                 nlow += 1
                 lower_words.append(t)
                 prev_punct = bol = False
