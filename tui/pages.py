@@ -120,9 +120,19 @@ _CHROME = re.compile(
     )$""",
     re.I | re.X,
 )
+# The ASCII characters a _CHROME line can start with: its words' first letters in either
+# case, digits, white space, bullets, '(' and rules (tests/test_pages.py derives the set
+# from the pattern). _CHROME tries some twenty alternatives ignoring case, a costly
+# failure on each line of body text; most lines start with another character.
+_CHROME_ASCII_FIRST = frozenset("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f (*+-0123456789ACEFJLMPRSTUW_acefjlmprstuw")
 _SOURCE_LABEL = re.compile(r"^source\s*:\s*(?P<src>[^|]+?)\s*(?:\|\s*(?P<rest>.*))?$", re.I)
 _PUBLISHED_LABEL = re.compile(r"^(?:publish(?:ed)?(?:\s+date|\s+on)?|date(?:line)?|posted(?:\s+on)?)\s*:\s*(?P<d>.+)$", re.I)
 _STAFF_BYLINE = re.compile(r"^by\s+(?:the\s+)?(?P<src>[^,]+?)\s+(?:staff|newsroom|desk|team|wire)$", re.I)
+# Every character the first letter of those three labels matches ignoring case ('ſ' is a
+# long s), checked against every code point in tests/test_pages.py.
+_SOURCE_FIRST = "Ssſ"
+_PUBLISHED_FIRST = "DPdp"
+_STAFF_FIRST = "Bb"
 _OUTLET = re.compile(r"^(?:The\s+)?[A-Z][\w&'.-]*(?:\s+[A-Z][\w&'.-]*){0,4}$")
 _DATELINE_AGENCY = re.compile(r"^[A-Z][A-Za-z .,'-]{1,60}?\((?P<src>[A-Za-z][\w .&'-]{0,40})\)\s*(?:--|[-–—:])\s")
 _RULE = re.compile(r"^(?:-{3,}|\*{3,}|_{3,})$")
@@ -307,8 +317,8 @@ def parse_page(text: str, *, name: str | None = None) -> Page:
     # one; the agency in a dateline ("HARBOUR CITY (Northwind Wire) - ") last.
     source = meta.source or meta.credit
     if source is None and paras:
-        m = _DATELINE_AGENCY.match(paras[0])
-        source = m.group("src").strip() if m else None
+        agency = _DATELINE_AGENCY.match(paras[0])
+        source = agency.group("src").strip() if agency else None
     published = meta.label_date or meta.published
     return Page(
         title=meta.title,
@@ -329,6 +339,11 @@ def _header_chrome(line: str, meta: _Meta, block_lines: int) -> bool:
         meta.credit = meta.credit or line.title()
         return True
     return len(words) <= 2 and not _ends_sentence(line)
+
+
+def _may_be_chrome(first: str) -> bool:
+    """Can a line starting with ``first`` (its first character, "" if empty) match _CHROME?"""
+    return not first or not first.isascii() or first in _CHROME_ASCII_FIRST
 
 
 def _is_copyright(line: str) -> bool:
@@ -352,28 +367,33 @@ def _classify(line: str, meta: _Meta, in_header: bool) -> bool:
             meta.published = meta.published or probe.published
             meta.credit = meta.credit or probe.credit
             return True
-    m = _SOURCE_LABEL.match(line)
-    if m and len(line) < 120:
+    # Most lines are body text that no pattern below matches. The labels start with one
+    # letter (any case) or a parenthesis and are short: those tests go first, as a string
+    # test costs a fraction of a regex call. An empty first character ("") passes them.
+    first = line[:1]
+    short = len(line) < 120
+    m = _SOURCE_LABEL.match(line) if short and first in _SOURCE_FIRST else None
+    if m:
         meta.source = meta.source or m.group("src").strip()
         rest = m.group("rest") or ""
         d = parse_date(rest)
         if d:
             meta.label_date = meta.label_date or d
         return True
-    m = _PUBLISHED_LABEL.match(line)
-    if m and len(line) < 120:
+    m = _PUBLISHED_LABEL.match(line) if short and first in _PUBLISHED_FIRST else None
+    if m:
         d = parse_date(m.group("d"))
         if d:
             meta.label_date = meta.label_date or d
             return True
-    if _CHROME.match(line) or (len(line) < 300 and _is_copyright(line)):
+    if (_may_be_chrome(first) and _CHROME.match(line)) or (len(line) < 300 and _is_copyright(line)):
         return True
-    m = _STAFF_BYLINE.match(line)
-    if m and len(line) < 80:
+    m = _STAFF_BYLINE.match(line) if len(line) < 80 and first in _STAFF_FIRST else None
+    if m:
         meta.source = meta.source or m.group("src").strip()
         return True
-    m = _CREDIT.match(line)
-    if m and len(line) < 45:
+    m = _CREDIT.match(line) if len(line) < 45 and first == "(" else None
+    if m:
         meta.credit = meta.credit or m.group("src").strip()
         return True
     if _is_date_line(line):
