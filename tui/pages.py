@@ -190,8 +190,9 @@ def _split_blocks(text: str) -> list[list[str]]:
     """Blank-line separated blocks of stripped lines."""
     blocks: list[list[str]] = []
     cur: list[str] = []
-    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        line = raw.replace("\u00a0", " ").strip()
+    # no-break spaces replaced in one pass over the text, not once per line
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").split("\n"):
+        line = raw.strip()
         if line:
             cur.append(line)
         elif cur:
@@ -218,7 +219,7 @@ def _unwrap(lines: list[str]) -> list[str]:
         first = line.split(" ", 1)[0]
         soft = (
             wrapped
-            and not _LIST_ITEM.match(line)
+            and not _is_list_item(line)
             and len(prev) + 1 + len(first) > width - 2
         )
         if soft:
@@ -226,6 +227,13 @@ def _unwrap(lines: list[str]) -> list[str]:
         else:
             paras.append(line)
     return paras
+
+
+def _is_list_item(line: str) -> bool:
+    """Does the line start with a bullet or an item number ('- ', '3. ')?"""
+    first = line[:1]
+    # the pattern starts with one of these or a decimal digit (\d); checked before calling it
+    return (first in "-*•+" or first.isdecimal()) and _LIST_ITEM.match(line) is not None
 
 
 def _ends_sentence(p: str) -> bool:
@@ -256,6 +264,7 @@ def parse_page(text: str, *, name: str | None = None) -> Page:
     captions: list[str] = []
     in_header = True  # before the first real body paragraph
     tail_at: int | None = None  # a "Related:" heading or a rule: the page's footer may follow
+    plains: dict[str, str] = {}  # _plain of each short line: a one-line paragraph needs it again
     for block in _split_blocks(text):
         lines: list[str] = []
         for raw in block:
@@ -270,8 +279,8 @@ def parse_page(text: str, *, name: str | None = None) -> Page:
                 continue
             # A line that is chrome or metadata by itself never joins its neighbours.
             if len(raw) < 160:
-                plain = _plain(raw)
-                if _RULE.match(plain):
+                plain = plains[raw] = _plain(raw)
+                if plain[:1] in "-*_" and _RULE.match(plain):  # a rule is made of one of these
                     tail_at = len(paras) if tail_at is None and paras else tail_at
                     continue
                 if _classify(plain, meta, in_header) or (in_header and _header_chrome(plain, meta, len(block))):
@@ -289,7 +298,8 @@ def parse_page(text: str, *, name: str | None = None) -> Page:
         single = set(lines)  # lines shorter than 160 were classified above already
         for para in _unwrap(lines) if not is_heading_block else lines:
             heading = bool(_MD_HEADING.match(para))
-            plain = _plain(para)
+            known = plains.get(para)
+            plain = _plain(para) if known is None else known
             if not plain or ((para not in single or len(para) >= 160) and _classify(plain, meta, in_header)):
                 continue
             if _CAPTION.match(plain) or (_PHOTO_CREDIT.search(plain) and len(plain) < 400):
