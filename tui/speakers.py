@@ -600,8 +600,10 @@ class SpeakerResolver:
 
     def _sentence_start(self, lo: int, pos: int) -> int:
         """Start of the sentence holding ``pos``, not looking before ``lo``."""
-        ends = self._sentence_ends(lo, pos)
-        return ends[-1] if ends else lo
+        # the last of _sentence_ends(lo, pos), without building that list
+        ends = self._all_sentence_ends()
+        b = bisect_left(ends, pos + 1)
+        return ends[b - 1] if b and ends[b - 1] >= lo + 1 else lo
 
     def _inside_quote(self, pos: int) -> bool:
         k = bisect_right(self._span_starts, pos) - 1
