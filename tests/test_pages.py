@@ -262,10 +262,14 @@ def _first_chars(pattern: "re.Pattern[str]") -> set[str]:
 
 
 def test_chrome_first_characters_cover_every_chrome_line() -> None:
+    import re
+
     import tui.pages as pages
 
-    assert _first_chars(pages._CHROME) <= pages._CHROME_ASCII_FIRST
-    assert pages._CHROME.match("") is None  # an empty line may skip the pattern
+    for part, first in pages._CHROME_PARTS:
+        assert _first_chars(re.compile(part, pages._CHROME.flags)) <= set(first), part
+    for c, pattern in pages._CHROME_BY_FIRST.items():
+        assert c.isascii() and pattern.flags == pages._CHROME.flags
 
 
 def test_label_first_letters_are_every_character_the_pattern_takes() -> None:

@@ -97,34 +97,50 @@ def _is_date_line(line: str) -> bool:
 
 # ---------------------------------------------------------------- line classes
 
-_CHROME = re.compile(
-    r"""^(?:
-        time\ taken\ to\ read\b.*
-      | (?:\d+\s*)?min(?:ute)?s?\ read
-      | (?:[•·*+\-]?\s*a[+-]?\s*){2,4}            # font-size buttons: A A A / A- A A+
-      | [•·*+\-]\s*a[+-]?                         # one button per line
-      | share(?:\ this)?(?:\ (?:article|story|page|post))?:?
-      | share\ (?:on|via)\ \w+.*
-      | (?:facebook|twitter|whatsapp|linkedin|email|print|tweet|pinterest|reddit)
-      | advertisements?|advert|sponsored(?:\ content)?|ad
-      | story\ continues\ below.*
-      | (?:skip|jump)\ to\ (?:content|main).*
-      | comments?\s*\(\d+\)|\d+\ comments?
-      | (?:leave|post|add)\ a\ comment.*
-      | (?:subscribe|sign\ up)\ (?:to|for)\ .{0,60}(?:newsletter|briefing|alerts?|digest|updates).*
-      | comments\ (?:are|have\ been)\ (?:closed|disabled).*
-      | \((?:additional\ )?(?:reporting|writing|editing|compiled|produced)\ by\b.*\)
-      | (?:last\ )?updated(?:\ on|\ at)?\s*:?\s*[\w,./: ]{0,40}\d[\w,./: ]{0,30}
-      | publish(?:ed)?(?:\ date|\ on)?\s*:.*
-      | -{3,}|\*{3,}|_{3,}
-    )$""",
-    re.I | re.X,
+# Chrome lines by shape, one alternative each, with the ASCII characters it can start with
+# (letters in either case; tests/test_pages.py checks each set against its pattern).
+_WS = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "
+_DIGITS = "0123456789"
+_CHROME_PARTS: tuple[tuple[str, str], ...] = (
+    (r"time\ taken\ to\ read\b.*", "Tt"),
+    (r"(?:\d+\s*)?min(?:ute)?s?\ read", _DIGITS + "Mm"),
+    (r"(?:[•·*+\-]?\s*a[+-]?\s*){2,4}", "*+-Aa" + _WS),  # font-size buttons: A A A / A- A A+
+    (r"[•·*+\-]\s*a[+-]?", "*+-"),  # one button per line
+    (r"share(?:\ this)?(?:\ (?:article|story|page|post))?:?", "Ss"),
+    (r"share\ (?:on|via)\ \w+.*", "Ss"),
+    (r"(?:facebook|twitter|whatsapp|linkedin|email|print|tweet|pinterest|reddit)", "EeFfLlPpRrTtWw"),
+    (r"advertisements?", "Aa"),
+    (r"advert", "Aa"),
+    (r"sponsored(?:\ content)?", "Ss"),
+    (r"ad", "Aa"),
+    (r"story\ continues\ below.*", "Ss"),
+    (r"(?:skip|jump)\ to\ (?:content|main).*", "JjSs"),
+    (r"comments?\s*\(\d+\)", "Cc"),
+    (r"\d+\ comments?", _DIGITS),
+    (r"(?:leave|post|add)\ a\ comment.*", "AaLlPp"),
+    (r"(?:subscribe|sign\ up)\ (?:to|for)\ .{0,60}(?:newsletter|briefing|alerts?|digest|updates).*", "Ss"),
+    (r"comments\ (?:are|have\ been)\ (?:closed|disabled).*", "Cc"),
+    (r"\((?:additional\ )?(?:reporting|writing|editing|compiled|produced)\ by\b.*\)", "("),
+    (r"(?:last\ )?updated(?:\ on|\ at)?\s*:?\s*[\w,./: ]{0,40}\d[\w,./: ]{0,30}", "LlUu"),
+    (r"publish(?:ed)?(?:\ date|\ on)?\s*:.*", "Pp"),
+    (r"-{3,}", "-"),
+    (r"\*{3,}", "*"),
+    (r"_{3,}", "_"),
 )
-# The ASCII characters a _CHROME line can start with: its words' first letters in either
-# case, digits, white space, bullets, '(' and rules (tests/test_pages.py derives the set
-# from the pattern). _CHROME tries some twenty alternatives ignoring case, a costly
-# failure on each line of body text; most lines start with another character.
-_CHROME_ASCII_FIRST = frozenset("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f (*+-0123456789ACEFJLMPRSTUW_acefjlmprstuw")
+
+
+def _chrome_pattern(parts: list[str]) -> re.Pattern[str]:
+    return re.compile("^(?:" + "|".join(parts) + ")$", re.I | re.X)
+
+
+_CHROME = _chrome_pattern([p for p, _ in _CHROME_PARTS])
+# The same test for a line starting with a given ASCII character: only the alternatives
+# that can start with it. _CHROME tries its two dozen alternatives ignoring case, a
+# costly failure on every line of body text; this tries two or three, or none.
+_CHROME_BY_FIRST: dict[str, re.Pattern[str]] = {
+    c: _chrome_pattern([p for p, first in _CHROME_PARTS if c in first])
+    for c in sorted({c for _, first in _CHROME_PARTS for c in first})
+}
 _SOURCE_LABEL = re.compile(r"^source\s*:\s*(?P<src>[^|]+?)\s*(?:\|\s*(?P<rest>.*))?$", re.I)
 _PUBLISHED_LABEL = re.compile(r"^(?:publish(?:ed)?(?:\s+date|\s+on)?|date(?:line)?|posted(?:\s+on)?)\s*:\s*(?P<d>.+)$", re.I)
 _STAFF_BYLINE = re.compile(r"^by\s+(?:the\s+)?(?P<src>[^,]+?)\s+(?:staff|newsroom|desk|team|wire)$", re.I)
@@ -351,9 +367,12 @@ def _header_chrome(line: str, meta: _Meta, block_lines: int) -> bool:
     return len(words) <= 2 and not _ends_sentence(line)
 
 
-def _may_be_chrome(first: str) -> bool:
-    """Can a line starting with ``first`` (its first character, "" if empty) match _CHROME?"""
-    return not first or not first.isascii() or first in _CHROME_ASCII_FIRST
+def _is_chrome(line: str, first: str) -> bool:
+    """Does _CHROME match the line (whose first character, "" if empty, is ``first``)?"""
+    if first and first.isascii():
+        pattern = _CHROME_BY_FIRST.get(first)
+        return pattern is not None and pattern.match(line) is not None
+    return _CHROME.match(line) is not None
 
 
 def _is_copyright(line: str) -> bool:
@@ -396,7 +415,7 @@ def _classify(line: str, meta: _Meta, in_header: bool) -> bool:
         if d:
             meta.label_date = meta.label_date or d
             return True
-    if (_may_be_chrome(first) and _CHROME.match(line)) or (len(line) < 300 and _is_copyright(line)):
+    if _is_chrome(line, first) or (len(line) < 300 and _is_copyright(line)):
         return True
     m = _STAFF_BYLINE.match(line) if len(line) < 80 and first in _STAFF_FIRST else None
     if m:
