@@ -554,7 +554,8 @@ class SpeakerResolver:
 
     def _all_sentence_ends(self) -> list[int]:
         if self._ends is None:
-            self._ends = _sentence_ends_outside(self.text, self.scan_lo, min(len(self.text), self.limit + 3), self.spans)
+            hi = min(len(self.text), self.limit + 3)
+            self._ends = _sentence_ends_outside(self.text, self.scan_lo, hi, self.spans)
         return self._ends
 
     def _sentence_ends(self, lo: int, hi: int) -> list[int]:
