@@ -215,3 +215,83 @@ def test_sample_outlets_furniture_is_not_body():
         assert pages[story["canonical"]].title == story["title"]
     assert pages["eastgateherald-bellhaven-measles.txt"].published == "2025-03-27"
     assert pages["valleycourier-marrow-aquifer.md"].source == "Valley Courier"
+
+
+# ---------------------------------------------------------------- first-character shortcuts
+
+
+def _first_chars(pattern: "re.Pattern[str]") -> set[str]:
+    """Every ASCII character a match of ``pattern`` can start with, read off its parse tree.
+
+    Zero-width assertions count as passed, so the set can only come out too large.
+    """
+    import re._compiler as compiler
+    import re._parser as parser
+
+    tree = parser.parse(pattern.pattern, pattern.flags)
+
+    def one(item: tuple, c: str) -> bool:
+        return compiler.compile(parser.SubPattern(tree.state, [item]), tree.state.flags).match(c) is not None
+
+    def seq(items: list, c: str) -> tuple[bool, bool]:  # (can start with c, can be empty)
+        for item in items:
+            starts, empty = elem(item, c)
+            if starts:
+                return True, False
+            if not empty:
+                return False, False
+        return False, True
+
+    def elem(item: tuple, c: str) -> tuple[bool, bool]:
+        op, av = item
+        name = str(op)
+        if name in ("LITERAL", "NOT_LITERAL", "IN", "ANY"):
+            return one(item, c), False
+        if name == "AT":
+            return False, True
+        if name == "BRANCH":
+            got = [seq(b.data if hasattr(b, "data") else b, c) for b in av[1]]
+            return any(s for s, _ in got), any(e for _, e in got)
+        if name in ("MAX_REPEAT", "MIN_REPEAT"):
+            lo, hi, sub = av
+            starts, empty = seq(sub.data, c) if hi else (False, True)
+            return starts, lo == 0 or empty
+        raise AssertionError(f"first characters of {name} not worked out")
+
+    return {chr(i) for i in range(128) if seq(tree.data, chr(i))[0]}
+
+
+def test_chrome_first_characters_cover_every_chrome_line() -> None:
+    import re
+
+    import tui.pages as pages
+
+    for part, first in pages._CHROME_PARTS:
+        assert _first_chars(re.compile(part, pages._CHROME.flags)) <= set(first), part
+    for c, pattern in pages._CHROME_BY_FIRST.items():
+        assert c.isascii() and pattern.flags == pages._CHROME.flags
+
+
+def test_label_first_letters_are_every_character_the_pattern_takes() -> None:
+    import re
+    import sys
+
+    import tui.pages as pages
+
+    for label, first in ((pages._SOURCE_LABEL, pages._SOURCE_FIRST), (pages._PUBLISHED_LABEL, pages._PUBLISHED_FIRST),
+                         (pages._STAFF_BYLINE, pages._STAFF_FIRST)):
+        assert _first_chars(label) == {c for c in first if c.isascii()}
+        # the non-ASCII ones too ('ſ' matches 's' ignoring case): try every code point
+        assert label.flags & re.I
+        lead = re.compile("|".join(sorted({re.escape(c) for c in first})), re.I)
+        assert {chr(i) for i in range(sys.maxunicode + 1) if lead.match(chr(i))} == set(first), label.pattern
+
+
+def test_shortcuts_keep_every_chrome_and_label_line() -> None:
+    from tui.pages import _Meta, _classify
+
+    for line in ("Advertisement", "share this article", "Share on Facebook", "A A A", "• A+", "3 min read",
+                 "(Reporting by Jane Roe; Editing by Bo Li)", "Updated: March 3, 2025", "---", "___", "Comments (4)",
+                 "Source: Valley Courier | Published: 2025-03-03", "Published: 2025-03-03", "By the Courier staff",
+                 "(VOA)", "ſource: Harbor Gazette", "Posted on: 2024-05-04", "Dateline: 1 May 2024", "email"):
+        assert _classify(line, _Meta(), True), line

@@ -97,32 +97,58 @@ def _is_date_line(line: str) -> bool:
 
 # ---------------------------------------------------------------- line classes
 
-_CHROME = re.compile(
-    r"""^(?:
-        time\ taken\ to\ read\b.*
-      | (?:\d+\s*)?min(?:ute)?s?\ read
-      | (?:[•·*+\-]?\s*a[+-]?\s*){2,4}            # font-size buttons: A A A / A- A A+
-      | [•·*+\-]\s*a[+-]?                         # one button per line
-      | share(?:\ this)?(?:\ (?:article|story|page|post))?:?
-      | share\ (?:on|via)\ \w+.*
-      | (?:facebook|twitter|whatsapp|linkedin|email|print|tweet|pinterest|reddit)
-      | advertisements?|advert|sponsored(?:\ content)?|ad
-      | story\ continues\ below.*
-      | (?:skip|jump)\ to\ (?:content|main).*
-      | comments?\s*\(\d+\)|\d+\ comments?
-      | (?:leave|post|add)\ a\ comment.*
-      | (?:subscribe|sign\ up)\ (?:to|for)\ .{0,60}(?:newsletter|briefing|alerts?|digest|updates).*
-      | comments\ (?:are|have\ been)\ (?:closed|disabled).*
-      | \((?:additional\ )?(?:reporting|writing|editing|compiled|produced)\ by\b.*\)
-      | (?:last\ )?updated(?:\ on|\ at)?\s*:?\s*[\w,./: ]{0,40}\d[\w,./: ]{0,30}
-      | publish(?:ed)?(?:\ date|\ on)?\s*:.*
-      | -{3,}|\*{3,}|_{3,}
-    )$""",
-    re.I | re.X,
+# Chrome lines by shape, one alternative each, with the ASCII characters it can start with
+# (letters in either case; tests/test_pages.py checks each set against its pattern).
+_WS = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "
+_DIGITS = "0123456789"
+_CHROME_PARTS: tuple[tuple[str, str], ...] = (
+    (r"time\ taken\ to\ read\b.*", "Tt"),
+    (r"(?:\d+\s*)?min(?:ute)?s?\ read", _DIGITS + "Mm"),
+    (r"(?:[•·*+\-]?\s*a[+-]?\s*){2,4}", "*+-Aa" + _WS),  # font-size buttons: A A A / A- A A+
+    (r"[•·*+\-]\s*a[+-]?", "*+-"),  # one button per line
+    (r"share(?:\ this)?(?:\ (?:article|story|page|post))?:?", "Ss"),
+    (r"share\ (?:on|via)\ \w+.*", "Ss"),
+    (r"(?:facebook|twitter|whatsapp|linkedin|email|print|tweet|pinterest|reddit)", "EeFfLlPpRrTtWw"),
+    (r"advertisements?", "Aa"),
+    (r"advert", "Aa"),
+    (r"sponsored(?:\ content)?", "Ss"),
+    (r"ad", "Aa"),
+    (r"story\ continues\ below.*", "Ss"),
+    (r"(?:skip|jump)\ to\ (?:content|main).*", "JjSs"),
+    (r"comments?\s*\(\d+\)", "Cc"),
+    (r"\d+\ comments?", _DIGITS),
+    (r"(?:leave|post|add)\ a\ comment.*", "AaLlPp"),
+    (r"(?:subscribe|sign\ up)\ (?:to|for)\ .{0,60}(?:newsletter|briefing|alerts?|digest|updates).*", "Ss"),
+    (r"comments\ (?:are|have\ been)\ (?:closed|disabled).*", "Cc"),
+    (r"\((?:additional\ )?(?:reporting|writing|editing|compiled|produced)\ by\b.*\)", "("),
+    (r"(?:last\ )?updated(?:\ on|\ at)?\s*:?\s*[\w,./: ]{0,40}\d[\w,./: ]{0,30}", "LlUu"),
+    (r"publish(?:ed)?(?:\ date|\ on)?\s*:.*", "Pp"),
+    (r"-{3,}", "-"),
+    (r"\*{3,}", "*"),
+    (r"_{3,}", "_"),
 )
+
+
+def _chrome_pattern(parts: list[str]) -> re.Pattern[str]:
+    return re.compile("^(?:" + "|".join(parts) + ")$", re.I | re.X)
+
+
+_CHROME = _chrome_pattern([p for p, _ in _CHROME_PARTS])
+# The same test for a line starting with a given ASCII character: only the alternatives
+# that can start with it. _CHROME tries its two dozen alternatives ignoring case, a
+# costly failure on every line of body text; this tries two or three, or none.
+_CHROME_BY_FIRST: dict[str, re.Pattern[str]] = {
+    c: _chrome_pattern([p for p, first in _CHROME_PARTS if c in first])
+    for c in sorted({c for _, first in _CHROME_PARTS for c in first})
+}
 _SOURCE_LABEL = re.compile(r"^source\s*:\s*(?P<src>[^|]+?)\s*(?:\|\s*(?P<rest>.*))?$", re.I)
 _PUBLISHED_LABEL = re.compile(r"^(?:publish(?:ed)?(?:\s+date|\s+on)?|date(?:line)?|posted(?:\s+on)?)\s*:\s*(?P<d>.+)$", re.I)
 _STAFF_BYLINE = re.compile(r"^by\s+(?:the\s+)?(?P<src>[^,]+?)\s+(?:staff|newsroom|desk|team|wire)$", re.I)
+# Every character the first letter of those three labels matches ignoring case ('ſ' is a
+# long s), checked against every code point in tests/test_pages.py.
+_SOURCE_FIRST = "Ssſ"
+_PUBLISHED_FIRST = "DPdp"
+_STAFF_FIRST = "Bb"
 _OUTLET = re.compile(r"^(?:The\s+)?[A-Z][\w&'.-]*(?:\s+[A-Z][\w&'.-]*){0,4}$")
 _DATELINE_AGENCY = re.compile(r"^[A-Z][A-Za-z .,'-]{1,60}?\((?P<src>[A-Za-z][\w .&'-]{0,40})\)\s*(?:--|[-–—:])\s")
 _RULE = re.compile(r"^(?:-{3,}|\*{3,}|_{3,})$")
@@ -180,8 +206,9 @@ def _split_blocks(text: str) -> list[list[str]]:
     """Blank-line separated blocks of stripped lines."""
     blocks: list[list[str]] = []
     cur: list[str] = []
-    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        line = raw.replace("\u00a0", " ").strip()
+    # no-break spaces replaced in one pass over the text, not once per line
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").split("\n"):
+        line = raw.strip()
         if line:
             cur.append(line)
         elif cur:
@@ -208,7 +235,7 @@ def _unwrap(lines: list[str]) -> list[str]:
         first = line.split(" ", 1)[0]
         soft = (
             wrapped
-            and not _LIST_ITEM.match(line)
+            and not _is_list_item(line)
             and len(prev) + 1 + len(first) > width - 2
         )
         if soft:
@@ -216,6 +243,13 @@ def _unwrap(lines: list[str]) -> list[str]:
         else:
             paras.append(line)
     return paras
+
+
+def _is_list_item(line: str) -> bool:
+    """Does the line start with a bullet or an item number ('- ', '3. ')?"""
+    first = line[:1]
+    # the pattern starts with one of these or a decimal digit (\d); checked before calling it
+    return (first in "-*•+" or first.isdecimal()) and _LIST_ITEM.match(line) is not None
 
 
 def _ends_sentence(p: str) -> bool:
@@ -246,6 +280,7 @@ def parse_page(text: str, *, name: str | None = None) -> Page:
     captions: list[str] = []
     in_header = True  # before the first real body paragraph
     tail_at: int | None = None  # a "Related:" heading or a rule: the page's footer may follow
+    plains: dict[str, str] = {}  # _plain of each short line: a one-line paragraph needs it again
     for block in _split_blocks(text):
         lines: list[str] = []
         for raw in block:
@@ -260,8 +295,8 @@ def parse_page(text: str, *, name: str | None = None) -> Page:
                 continue
             # A line that is chrome or metadata by itself never joins its neighbours.
             if len(raw) < 160:
-                plain = _plain(raw)
-                if _RULE.match(plain):
+                plain = plains[raw] = _plain(raw)
+                if plain[:1] in "-*_" and _RULE.match(plain):  # a rule is made of one of these
                     tail_at = len(paras) if tail_at is None and paras else tail_at
                     continue
                 if _classify(plain, meta, in_header) or (in_header and _header_chrome(plain, meta, len(block))):
@@ -279,7 +314,8 @@ def parse_page(text: str, *, name: str | None = None) -> Page:
         single = set(lines)  # lines shorter than 160 were classified above already
         for para in _unwrap(lines) if not is_heading_block else lines:
             heading = bool(_MD_HEADING.match(para))
-            plain = _plain(para)
+            known = plains.get(para)
+            plain = _plain(para) if known is None else known
             if not plain or ((para not in single or len(para) >= 160) and _classify(plain, meta, in_header)):
                 continue
             if _CAPTION.match(plain) or (_PHOTO_CREDIT.search(plain) and len(plain) < 400):
@@ -307,8 +343,8 @@ def parse_page(text: str, *, name: str | None = None) -> Page:
     # one; the agency in a dateline ("HARBOUR CITY (Northwind Wire) - ") last.
     source = meta.source or meta.credit
     if source is None and paras:
-        m = _DATELINE_AGENCY.match(paras[0])
-        source = m.group("src").strip() if m else None
+        agency = _DATELINE_AGENCY.match(paras[0])
+        source = agency.group("src").strip() if agency else None
     published = meta.label_date or meta.published
     return Page(
         title=meta.title,
@@ -329,6 +365,14 @@ def _header_chrome(line: str, meta: _Meta, block_lines: int) -> bool:
         meta.credit = meta.credit or line.title()
         return True
     return len(words) <= 2 and not _ends_sentence(line)
+
+
+def _is_chrome(line: str, first: str) -> bool:
+    """Does _CHROME match the line (whose first character, "" if empty, is ``first``)?"""
+    if first and first.isascii():
+        pattern = _CHROME_BY_FIRST.get(first)
+        return pattern is not None and pattern.match(line) is not None
+    return _CHROME.match(line) is not None
 
 
 def _is_copyright(line: str) -> bool:
@@ -352,28 +396,33 @@ def _classify(line: str, meta: _Meta, in_header: bool) -> bool:
             meta.published = meta.published or probe.published
             meta.credit = meta.credit or probe.credit
             return True
-    m = _SOURCE_LABEL.match(line)
-    if m and len(line) < 120:
+    # Most lines are body text that no pattern below matches. The labels start with one
+    # letter (any case) or a parenthesis and are short: those tests go first, as a string
+    # test costs a fraction of a regex call. An empty first character ("") passes them.
+    first = line[:1]
+    short = len(line) < 120
+    m = _SOURCE_LABEL.match(line) if short and first in _SOURCE_FIRST else None
+    if m:
         meta.source = meta.source or m.group("src").strip()
         rest = m.group("rest") or ""
         d = parse_date(rest)
         if d:
             meta.label_date = meta.label_date or d
         return True
-    m = _PUBLISHED_LABEL.match(line)
-    if m and len(line) < 120:
+    m = _PUBLISHED_LABEL.match(line) if short and first in _PUBLISHED_FIRST else None
+    if m:
         d = parse_date(m.group("d"))
         if d:
             meta.label_date = meta.label_date or d
             return True
-    if _CHROME.match(line) or (len(line) < 300 and _is_copyright(line)):
+    if _is_chrome(line, first) or (len(line) < 300 and _is_copyright(line)):
         return True
-    m = _STAFF_BYLINE.match(line)
-    if m and len(line) < 80:
+    m = _STAFF_BYLINE.match(line) if len(line) < 80 and first in _STAFF_FIRST else None
+    if m:
         meta.source = meta.source or m.group("src").strip()
         return True
-    m = _CREDIT.match(line)
-    if m and len(line) < 45:
+    m = _CREDIT.match(line) if len(line) < 45 and first == "(" else None
+    if m:
         meta.credit = meta.credit or m.group("src").strip()
         return True
     if _is_date_line(line):
