@@ -20,7 +20,7 @@ import sys
 from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
-# The hot path of `newsreader import`, in the order the analysis calls them.
+# The hot path of `newsreader import`: analysis, then cleaning, decoding and fingerprints.
 NATIVE_MODULES = [
     "tui/entity_tokens.py",
     "tui/entity_rules.py",
@@ -28,6 +28,9 @@ NATIVE_MODULES = [
     "tui/entities.py",
     "tui/quotes.py",
     "tui/speakers.py",
+    "tui/pages.py",
+    "tui/textio.py",
+    "tui/cluster.py",
 ]
 
 
