@@ -127,3 +127,22 @@ def test_version_says_which_analysis_runs():
                          env={**os.environ, "NEWSREADER_PURE": "1"})
     assert out.returncode == 0
     assert "analysis" in out.stdout and ("pure Python" in out.stdout)
+
+
+def test_what_import_sends_to_its_workers_and_back_survives_pickling():
+    # Compiled classes pickle differently (a compiled frozen dataclass cannot be
+    # unpickled); a job that fails to unpickle breaks the worker pool and the import
+    # silently falls back to analysing everything in one process.
+    import pickle
+
+    from tui import cluster as clu
+    from tui.importer import MAX_ARTICLE_BYTES, _prepare_job
+
+    sample = sorted((REPO / "samples").glob("*.*"))[0]
+    job = (str(sample), sample.read_bytes(), sample.suffix == ".html", clu.ClusterSettings(min_containment=0.7),
+           MAX_ARTICLE_BYTES, 500, 1000)
+    back = pickle.loads(pickle.dumps(job))
+    assert back[3] == job[3] and back[:3] == job[:3]
+    result = _prepare_job(back)
+    again = pickle.loads(pickle.dumps(result))
+    assert again.quotes == result.quotes and again.entities == result.entities and again.page == result.page
