@@ -170,10 +170,15 @@ class Importer:
         self.max_entities = max_entities
         self.batch_seconds = batch_seconds
 
-    def store_prepared(self, prep: Prepared, *, feed_id: int | None = None, full_text: bool = False) -> bool:
-        """Write one prepared article inside the caller's transaction; True if it was new."""
+    def store_prepared(self, prep: Prepared, *, feed_id: int | None = None, full_text: bool = False,
+                       unindexed: list[tuple[int, str, str]] | None = None) -> bool:
+        """Write one prepared article inside the caller's transaction; True if it was new.
+
+        ``unindexed``: see ``Store.put_article_rows`` (the caller indexes before committing).
+        """
         aid, new = self.store.put_article_rows(prep.source, prep.content_hash, prep.page, prep.quotes,
-                                               prep.entities, feed_id=feed_id, full_text=full_text)
+                                               prep.entities, feed_id=feed_id, full_text=full_text,
+                                               unindexed=unindexed)
         place_article(self.store, aid, clu.Fingerprint.from_bytes(prep.fingerprint), self.settings, prep.fingerprint)
         return new
 
@@ -283,7 +288,10 @@ class Importer:
         conn = self.store.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
-            outcomes = [self.store_prepared(prep) for prep, _ in pending]
+            # Search rows are written last, all together: see the store's migration 4.
+            unindexed: list[tuple[int, str, str]] = []
+            outcomes = [self.store_prepared(prep, unindexed=unindexed) for prep, _ in pending]
+            self.store.index_articles(unindexed)
         except BaseException:
             self.store.rollback()
             raise
