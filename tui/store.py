@@ -458,6 +458,11 @@ class Store:
         row = self._conn.execute("SELECT story_id FROM articles WHERE id=?", (article_id,)).fetchone()
         return row[0] if row else None
 
+    def article_story_source(self, article_id: int) -> tuple[int | None, str | None]:
+        """(story id, source) of an article, in one lookup; (None, None) if there is none."""
+        row = self._conn.execute("SELECT story_id, source FROM articles WHERE id=?", (article_id,)).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
     def article_source(self, article_id: int) -> str | None:
         row = self._conn.execute("SELECT source FROM articles WHERE id=?", (article_id,)).fetchone()
         return row[0] if row else None
@@ -472,12 +477,19 @@ class Store:
 
     # -- clustering index ------------------------------------------------------
 
-    def put_fingerprint(self, article_id: int, data: bytes, keys: Sequence[int], story_id: int | None) -> None:
+    def put_fingerprint(self, article_id: int, data: bytes, keys: Sequence[int], story_id: int | None,
+                        *, keys_dropped: bool = False) -> None:
+        """Store an article's fingerprint and its candidate-index rows (replacing any it had).
+
+        ``keys_dropped``: the caller took the article out of the index earlier in this
+        transaction (``drop_keys``), so there is nothing to delete.
+        """
         self._conn.execute("INSERT OR REPLACE INTO fingerprints(article_id, data) VALUES (?,?)", (article_id, data))
-        self._conn.execute("DELETE FROM cluster_keys WHERE article_id=?", (article_id,))
+        if not keys_dropped:
+            self._conn.execute("DELETE FROM cluster_keys WHERE article_id=?", (article_id,))
         self._conn.executemany(
             "INSERT INTO cluster_keys(key, article_id, story_id) VALUES (?,?,?)",
-            [(_to_i64(k), article_id, story_id) for k in set(keys)],
+            [(k, article_id, story_id) for k in _i64s(list(set(keys)))],
         )
 
     def key_story_counts(self, keys: Iterable[int], *, cap: int) -> dict[int, int]:
@@ -491,12 +503,15 @@ class Store:
         ks = list(set(keys))
         if not ks:
             return {}
+        ks64 = _i64s(ks)
         # All keys in one statement (json_each), each still counted by its own bounded
         # subquery: thirty keys per article cost one call instead of thirty.
         rows = self._conn.execute(
             "SELECT value, (SELECT COUNT(*) FROM (SELECT DISTINCT story_id FROM cluster_keys WHERE key=value LIMIT ?))"
-            " FROM json_each(?)", (cap, "[" + ",".join(str(_to_i64(k)) for k in ks) + "]"))
-        back = {_to_i64(k): k for k in ks}
+            " FROM json_each(?)", (cap, "[" + ",".join(map(str, ks64)) + "]"))
+        if ks64 is ks:  # every key was in range: stored as given
+            return {k: n for k, n in rows if n}
+        back = dict(zip(ks64, ks))
         return {back[k]: int(n) for k, n in rows if n}
 
     def drop_keys(self, article_id: int) -> None:
@@ -507,7 +522,7 @@ class Store:
         """Stored articles holding any of ``keys`` with their fingerprints, most shared keys first."""
         if not keys:
             return []
-        keys64 = [_to_i64(k) for k in set(keys)][:900]
+        keys64 = _i64s(list(set(keys)))[:900]
         marks = ",".join("?" * len(keys64))
         rows = self._conn.execute(
             f"SELECT article_id, COUNT(*) AS n FROM cluster_keys WHERE key IN ({marks}) AND article_id IS NOT ?"
@@ -530,8 +545,29 @@ class Store:
     def new_story(self) -> int:
         return int(self._conn.execute("INSERT INTO stories(n_articles) VALUES (0)").lastrowid or 0)
 
+    def new_story_of(self, article_id: int) -> int:
+        """A new story whose one member will be ``article_id``, its summary row written at once.
+
+        The row is what ``refresh_story`` would write once the article is moved there
+        (``new_story``, move, refresh: three more statements per new story on import).
+        The caller moves the article into it in the same transaction.
+        """
+        row = self._conn.execute(
+            "SELECT id, title, outlet, published, read, starred, imported_at FROM articles WHERE id=?",
+            (article_id,)).fetchone()
+        if row is None:
+            return self.new_story()
+        return int(self._conn.execute(
+            "INSERT INTO stories(canonical_id, title, published, n_articles, outlets, read, starred)"
+            " VALUES (?,?,?,?,?,?,?)", _story_summary([row], article_id)).lastrowid or 0)
+
     def set_article_story(self, article_id: int, story_id: int) -> None:
         self.set_stories([(story_id, article_id)])
+
+    def move_article(self, article_id: int, story_id: int) -> None:
+        """``set_article_story`` for an article whose candidate-index rows were dropped
+        (``drop_keys``) and are written afresh with the story (``put_fingerprint``)."""
+        self._conn.execute("UPDATE articles SET story_id=? WHERE id=?", (story_id, article_id))
 
     def set_stories(self, pairs: Sequence[tuple[int, int]]) -> None:
         """Move articles to stories: (story_id, article_id) pairs; the candidate index follows."""
@@ -550,22 +586,9 @@ class Store:
         if not rows:
             self._conn.execute("DELETE FROM stories WHERE id=?", (story_id,))
             return
-        by_id = {r[0]: r for r in rows}
-        canon = by_id.get(canonical_id) if canonical_id is not None else None
-        if canon is None:
-            canon = max(rows, key=lambda r: r[0])
-        outlets: list[str] = []
-        for r in sorted(rows, key=lambda r: (r[0] != canon[0], r[0])):
-            if r[2] and r[2] not in outlets:
-                outlets.append(r[2])
-        dates = [r[3] for r in rows if r[3]]
-        published = min(dates) if dates else time.strftime("%Y-%m-%d", time.gmtime(min(r[6] for r in rows)))
         self._conn.execute(
             "UPDATE stories SET canonical_id=?, title=?, published=?, n_articles=?, outlets=?, read=?, starred=?"
-            " WHERE id=?",
-            (canon[0], canon[1], published, len(rows), ", ".join(outlets),
-             int(any(r[4] for r in rows)), int(any(r[5] for r in rows)), story_id),
-        )
+            " WHERE id=?", (*_story_summary(rows, canonical_id), story_id))
 
     def clear_stories(self) -> None:
         self._conn.execute("UPDATE articles SET story_id=NULL")
@@ -778,6 +801,23 @@ class Store:
 _NEWEST_MATCHES = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?"
 
 
+def _story_summary(rows: Sequence[tuple], canonical_id: int | None) -> tuple:
+    """A story's summary columns (canonical_id, title, published, n_articles, outlets, read,
+    starred) from its members' (id, title, outlet, published, read, starred, imported_at) rows."""
+    by_id = {r[0]: r for r in rows}
+    canon = by_id.get(canonical_id) if canonical_id is not None else None
+    if canon is None:
+        canon = max(rows, key=lambda r: r[0])
+    outlets: list[str] = []
+    for r in sorted(rows, key=lambda r: (r[0] != canon[0], r[0])):
+        if r[2] and r[2] not in outlets:
+            outlets.append(r[2])
+    dates = [r[3] for r in rows if r[3]]
+    published = min(dates) if dates else time.strftime("%Y-%m-%d", time.gmtime(min(r[6] for r in rows)))
+    return (canon[0], canon[1], published, len(rows), ", ".join(outlets),
+            int(any(r[4] for r in rows)), int(any(r[5] for r in rows)))
+
+
 def quote_rows(quotes: Sequence[Quote]) -> list[tuple[int, int, str, str | None, int | None, int | None]]:
     """Quotes as stored: (start, end, text, speaker, speaker_start, speaker_end)."""
     return [(q.start, q.end, q.text, q.speaker, q.speaker_start, q.speaker_end) for q in quotes]
@@ -808,6 +848,14 @@ def _to_i64(k: int) -> int:
     """SQLite integers are signed 64-bit; fold larger hashes into that range."""
     k &= 0xFFFFFFFFFFFFFFFF
     return k - (1 << 64) if k >= (1 << 63) else k
+
+
+def _i64s(keys: list[int]) -> list[int]:
+    """``_to_i64`` over a list; the list itself when every key is already in range
+    (cluster keys are 63-bit, so on import this is two C-level scans, not a call per key)."""
+    if not keys or (min(keys) >= 0 and max(keys) < (1 << 63)):
+        return keys
+    return [_to_i64(k) for k in keys]
 
 
 def _chunks(seq: Sequence, n: int) -> Iterable[Sequence]:

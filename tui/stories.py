@@ -57,8 +57,8 @@ def place_article(store: Store, article_id: int, fp: clu.Fingerprint, settings: 
     the persisted key index, boilerplate is counted in stories. The caller owns
     the transaction; the article's fingerprint and keys are (re)written here.
     """
-    old_story = store.article_story(article_id)
-    source = store.article_source(article_id) or ""
+    old_story, stored_source = store.article_story_source(article_id)
+    source = stored_source or ""
     overrides = store.overrides()
     split = {a for kind, a, _ in overrides if kind == "split"}
     target: int | None = None
@@ -87,12 +87,20 @@ def place_article(store: Store, article_id: int, fp: clu.Fingerprint, settings: 
                 st = store.article_story(ids[other])
                 if st is not None and st != old_story:
                     target = st
+    created = False  # a new story, its summary already written
     if target is None:
-        target = old_story if old_story is not None and len(store.story_members(old_story)) == 1 else store.new_story()
-    store.set_article_story(article_id, target)
-    store.put_fingerprint(article_id, fp_bytes if fp_bytes is not None else fp.to_bytes(), fp.keys, target)
+        if old_story is not None and len(store.story_members(old_story)) == 1:
+            target = old_story
+        else:
+            target, created = store.new_story_of(article_id), True
+    # The index rows were dropped above and are written with the story below.
+    store.move_article(article_id, target)
+    store.put_fingerprint(article_id, fp_bytes if fp_bytes is not None else fp.to_bytes(), fp.keys, target,
+                          keys_dropped=True)
     if old_story is not None and old_story != target:
         _refresh(store, old_story)
+    if created:
+        return Placement(target, False)
     if old_story == target:
         _refresh(store, target)
     else:
