@@ -282,3 +282,21 @@ def test_the_same_file_twice_in_one_batch_keeps_the_search_index_intact(tmp_path
         assert (summary.imported, summary.updated) == (3, 1)
         _fts_ok(store)
         assert len(store.search("twice")) == 3
+
+
+def test_files_are_stored_under_the_path_they_resolve_to(tmp_path, monkeypatch):
+    from tui.importer import _source_and_stat, storable_path
+
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "a.txt").write_text("A\n\nBody.\n")
+    (tmp_path / "linkdir").symlink_to(real)
+    (real / "link.txt").symlink_to(real / "a.txt")
+    (real / "dangling.txt").symlink_to(real / "gone.txt")
+    monkeypatch.chdir(tmp_path)
+    paths = [real / "a.txt", tmp_path / "linkdir" / "a.txt", real / "link.txt", real / "dangling.txt",
+             real / "missing.txt", Path("real/a.txt"), Path("linkdir/a.txt"), Path("real/../real/a.txt")]
+    parents: dict = {}
+    for p in paths * 2:  # the second time from the folders it has resolved
+        expected = storable_path(str(p.resolve()) if p.exists() else str(p))
+        assert _source_and_stat(p, parents)[0] == expected, p

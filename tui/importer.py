@@ -97,20 +97,60 @@ def storable_path(text: str) -> str:
         return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def read_article_file(path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> bytes:
+def read_article_file(path: Path, max_bytes: int = MAX_ARTICLE_BYTES, st: os.stat_result | None = None) -> bytes:
     """A file's bytes, or UnreadableError: only regular files (a FIFO or /dev/zero named
     ``x.txt`` would block or never end), and never more than ``max_bytes`` read, even if
-    the file grows after its size was checked."""
-    st = path.stat()
+    the file grows after its size was checked.
+
+    ``st``: the file's stat (following links) when the caller has it already.
+    """
+    if st is None:
+        st = path.stat()
     if not stat.S_ISREG(st.st_mode):
         raise UnreadableError("not a regular file")
     if st.st_size > max_bytes:
         raise UnreadableError(f"too large ({st.st_size:,} bytes; limit {max_bytes:,})")
-    with path.open("rb") as fh:
-        data = fh.read(max_bytes + 1)
+    # Unbuffered, sized reads: a file object and a max_bytes buffer per file cost more
+    # than reading a few kilobytes does, and import reads thousands.
+    limit = max_bytes + 1
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        parts: list[bytes] = []
+        got = 0
+        want = min(st.st_size + 1, limit)  # one byte more shows whether it grew
+        while got < limit:
+            chunk = os.read(fd, min(want, limit - got))
+            if not chunk:
+                break
+            parts.append(chunk)
+            got += len(chunk)
+            want = 1 << 16
+    finally:
+        os.close(fd)
+    data = parts[0] if len(parts) == 1 else b"".join(parts)
     if len(data) > max_bytes:
         raise UnreadableError(f"too large (over {max_bytes:,} bytes)")
     return data
+
+
+def _source_and_stat(path: Path, parents: dict[Path, str]) -> tuple[str, os.stat_result | None]:
+    """What ``path`` is stored as (resolved, as ``storable_path``), and its stat when it is
+    no symlink (else None: ``read_article_file`` stats it).
+
+    Resolving walks every folder of the path (a syscall each); files of one folder share
+    it, so ``parents`` keeps each folder's resolution for the run. A file that is not a
+    symlink resolves to its resolved folder plus its name.
+    """
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return storable_path(str(path)), None
+    if stat.S_ISLNK(st.st_mode):
+        return storable_path(str(path.resolve()) if path.exists() else str(path)), None
+    parent = parents.get(path.parent)
+    if parent is None:
+        parent = parents[path.parent] = str(path.parent.resolve())
+    return storable_path(os.path.join(parent, path.name)), st
 
 
 def parse_document(data: bytes, source: str, *, html: bool, max_bytes: int = MAX_ARTICLE_BYTES) -> Page:
@@ -218,6 +258,8 @@ class Importer:
             workers = min(os.cpu_count() or 1, 4) if total >= 200 else 0
         if progress:
             progress(Progress(0, total, ""))
+        parents: dict[Path, str] = {}
+
         def write_results(batch: _Batch) -> None:
             nonlocal done
             for result in batch.results():
@@ -237,9 +279,9 @@ class Importer:
             for start in range(0, total, IMPORT_BATCH):
                 jobs: list[tuple[str, bytes, bool, clu.ClusterSettings, int, int, int]] = []
                 for p in files[start : start + IMPORT_BATCH]:
-                    source = storable_path(str(p.resolve()) if p.exists() else str(p))
+                    source, st = _source_and_stat(p, parents)
                     try:
-                        data = read_article_file(p, self.max_bytes)
+                        data = read_article_file(p, self.max_bytes, st)
                     except UnreadableError as exc:
                         summary.skipped.append(Skipped(storable_path(str(p)), str(exc)))
                         done += 1
@@ -248,7 +290,8 @@ class Importer:
                         summary.skipped.append(Skipped(storable_path(str(p)), exc.strerror or str(exc)))
                         done += 1
                         continue
-                    if known.get(source) == content_hash(data):
+                    # The workers hash what they store; here only a known file needs it.
+                    if source in known and known[source] == content_hash(data):
                         summary.unchanged += 1
                         done += 1
                         continue
