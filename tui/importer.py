@@ -28,7 +28,7 @@ from tui.analysis import MAX_ENTITIES, MAX_QUOTES, analyze_page
 from tui.pages import parse_page
 from tui.records import Page
 from tui.sources import iter_article_paths
-from tui.stories import place_article
+from tui.stories import CandidateCache, place_article
 from tui.store import Store, entity_rows, quote_rows
 from tui.textio import MAX_ARTICLE_BYTES, UnreadableError, decode_bytes
 
@@ -211,15 +211,18 @@ class Importer:
         self.batch_seconds = batch_seconds
 
     def store_prepared(self, prep: Prepared, *, feed_id: int | None = None, full_text: bool = False,
-                       unindexed: list[tuple[int, str, str]] | None = None) -> bool:
+                       unindexed: list[tuple[int, str, str]] | None = None,
+                       cache: CandidateCache | None = None) -> bool:
         """Write one prepared article inside the caller's transaction; True if it was new.
 
-        ``unindexed``: see ``Store.put_article_rows`` (the caller indexes before committing).
+        ``unindexed``: see ``Store.put_article_rows`` (the caller indexes before committing);
+        ``cache``: see ``CandidateCache`` (the caller keeps it in step with the transaction).
         """
         aid, new = self.store.put_article_rows(prep.source, prep.content_hash, prep.page, prep.quotes,
                                                prep.entities, feed_id=feed_id, full_text=full_text,
                                                unindexed=unindexed)
-        place_article(self.store, aid, clu.Fingerprint.from_bytes(prep.fingerprint), self.settings, prep.fingerprint)
+        place_article(self.store, aid, clu.Fingerprint.from_bytes(prep.fingerprint), self.settings, prep.fingerprint,
+                      cache)
         return new
 
     def import_page(self, source: str, page: Page, digest: str, *, feed_id: int | None = None,
@@ -253,12 +256,30 @@ class Importer:
         files = list(iter_article_paths(paths))
         known = self.store.known_hashes()
         total = len(files)
-        done = 0
         if workers is None:
             workers = min(os.cpu_count() or 1, 4) if total >= 200 else 0
         if progress:
             progress(Progress(0, total, ""))
+        self._cache = CandidateCache(self.store)
+        try:
+            self._import_files(files, known, summary, progress, workers)
+            self._commit()
+        finally:
+            self._cache = None
+        if progress:
+            progress(Progress(total, total, ""))
+        summary.seconds = time.perf_counter() - started
+        return summary
+
+    def _import_files(self, files: list[Path], known: dict[str, str], summary: ImportSummary,
+                      progress: Callable[[Progress], None] | None, workers: int) -> None:
+        """Read, analyse (in ``workers`` processes) and write ``files``; see ``import_paths``."""
+        total = len(files)
+        done = 0
         parents: dict[Path, str] = {}
+        if self._cache is not None and self.store.key_rows_bound() <= 32 * total:
+            # The index is small next to what comes: hold all of it, and never read a key.
+            self._cache.load_all()
 
         def write_results(batch: _Batch) -> None:
             nonlocal done
@@ -303,11 +324,6 @@ class Importer:
                 previous = batch
             if previous is not None:
                 write_results(previous)
-        self._commit()
-        if progress:
-            progress(Progress(total, total, ""))
-        summary.seconds = time.perf_counter() - started
-        return summary
 
     # Writes are grouped into short transactions: fast, and a kill loses at most one batch.
     # Analysis runs outside the transaction, so the write lock is held only while a batch
@@ -315,6 +331,7 @@ class Importer:
     # marking a story read, a refresh or a second import never wait for our analysis.
     _batch_started: float | None = None
     _pending: list[tuple[Prepared, ImportSummary]] | None = None
+    _cache: CandidateCache | None = None  # during import_paths
 
     def _write(self, prep: Prepared, summary: ImportSummary) -> None:
         if self._batch_started is None or self._pending is None:
@@ -329,16 +346,23 @@ class Importer:
         if not pending:
             return
         conn = self.store.conn
+        cache = self._cache
         conn.execute("BEGIN IMMEDIATE")
         try:
+            if cache is not None:
+                cache.begin()
             # Search rows are written last, all together: see the store's migration 4.
             unindexed: list[tuple[int, str, str]] = []
-            outcomes = [self.store_prepared(prep, unindexed=unindexed) for prep, _ in pending]
+            outcomes = [self.store_prepared(prep, unindexed=unindexed, cache=cache) for prep, _ in pending]
             self.store.index_articles(unindexed)
         except BaseException:
             self.store.rollback()
+            if cache is not None:
+                cache.clear()
             raise
         conn.commit()
+        if cache is not None:
+            cache.end()
         for (_, summary), new in zip(pending, outcomes):
             if new:
                 summary.imported += 1

@@ -478,8 +478,9 @@ class Store:
     # -- clustering index ------------------------------------------------------
 
     def put_fingerprint(self, article_id: int, data: bytes, keys: Sequence[int], story_id: int | None,
-                        *, keys_dropped: bool = False) -> None:
-        """Store an article's fingerprint and its candidate-index rows (replacing any it had).
+                        *, keys_dropped: bool = False) -> list[int]:
+        """Store an article's fingerprint and its candidate-index rows (replacing any it had);
+        returns the keys as stored.
 
         ``keys_dropped``: the caller took the article out of the index earlier in this
         transaction (``drop_keys``), so there is nothing to delete.
@@ -487,10 +488,12 @@ class Store:
         self._conn.execute("INSERT OR REPLACE INTO fingerprints(article_id, data) VALUES (?,?)", (article_id, data))
         if not keys_dropped:
             self._conn.execute("DELETE FROM cluster_keys WHERE article_id=?", (article_id,))
+        stored = _i64s(list(set(keys)))
         self._conn.executemany(
             "INSERT INTO cluster_keys(key, article_id, story_id) VALUES (?,?,?)",
-            [(k, article_id, story_id) for k in _i64s(list(set(keys)))],
+            [(k, article_id, story_id) for k in stored],
         )
+        return stored
 
     def key_story_counts(self, keys: Iterable[int], *, cap: int) -> dict[int, int]:
         """How many distinct stories hold each key, counting no further than ``cap``.
@@ -517,6 +520,15 @@ class Store:
     def drop_keys(self, article_id: int) -> None:
         """Take an article out of the candidate index (before it is placed again)."""
         self._conn.execute("DELETE FROM cluster_keys WHERE article_id=?", (article_id,))
+
+    def key_rows_bound(self) -> int:
+        """At least the number of candidate-index rows, found without counting them."""
+        return int(self._conn.execute("SELECT max(rowid) FROM cluster_keys").fetchone()[0] or 0)
+
+    def drop_keys_returning(self, article_id: int) -> list[tuple[int, int | None]]:
+        """``drop_keys``, telling which (key, story_id) rows went."""
+        return self._conn.execute(
+            "DELETE FROM cluster_keys WHERE article_id=? RETURNING key, story_id", (article_id,)).fetchall()
 
     def articles_sharing(self, keys: Sequence[int], *, limit: int, exclude: int | None = None) -> list[tuple[int, bytes]]:
         """Stored articles holding any of ``keys`` with their fingerprints, most shared keys first."""

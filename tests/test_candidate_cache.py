@@ -1,0 +1,153 @@
+"""The import's in-memory candidate index answers exactly as the store's queries do."""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from tui import cluster as clu
+from tui.importer import Importer, ImportSummary, prepare_page
+from tui.pages import parse_page
+from tui.stories import CandidateCache, place_article, split_version
+from tui.store import Store
+
+sys.path.insert(0, str(REPO / "tests" / "bench"))
+from corpus import generate  # noqa: E402
+
+SETTINGS = clu.ClusterSettings()
+
+
+@pytest.fixture(scope="module")
+def prepared():
+    """Analysed articles of a corpus with reprints, shared background and sign-offs."""
+    out = []
+    for i, art in enumerate(generate(260, seed=21)):
+        page = parse_page(art.page, name=f"{i}.txt")
+        out.append(prepare_page(f"/c/{i:04d}.txt", f"h{i}", page, SETTINGS))
+    return out
+
+
+def _state(store: Store) -> tuple:
+    """Story groups (as sources) and each story's canonical source."""
+    conn = store.conn
+    src = dict(conn.execute("SELECT id, source FROM articles"))
+    groups: dict[int, set[str]] = {}
+    for aid, sid in conn.execute("SELECT id, story_id FROM articles"):
+        groups.setdefault(sid, set()).add(src[aid])
+    canon = {sid: src[c] for sid, c in conn.execute("SELECT id, canonical_id FROM stories")}
+    return sorted((sorted(g), canon[sid]) for sid, g in groups.items())
+
+
+def _write(store: Store, preps, cache: CandidateCache | None, batch: int = 16) -> None:
+    """What ``Importer._commit`` does, with or without the cache."""
+    imp = Importer(store, SETTINGS)
+    for i in range(0, len(preps), batch):
+        store.conn.execute("BEGIN IMMEDIATE")
+        if cache is not None:
+            cache.begin()
+        unindexed: list = []
+        for prep in preps[i : i + batch]:
+            imp.store_prepared(prep, unindexed=unindexed, cache=cache)
+        store.index_articles(unindexed)
+        store.conn.commit()
+        if cache is not None:
+            cache.end()
+
+
+def _same_answers(store: Store, cache: CandidateCache, rng: random.Random) -> None:
+    """Random key sets, known and unknown keys mixed: cache == SQL."""
+    keys = [k for (k,) in store.conn.execute("SELECT DISTINCT key FROM cluster_keys")]
+    ids = [a for (a,) in store.conn.execute("SELECT id FROM articles")]
+    for _ in range(60):
+        ks = rng.sample(keys, min(len(keys), rng.randint(1, 40))) + [rng.getrandbits(62) for _ in range(3)]
+        for cap in (1, 2, 5):
+            assert cache.story_counts(ks, cap) == store.key_story_counts(ks, cap=cap)
+        limit, exclude = rng.choice([1, 5, 50]), rng.choice([None, *ids[:20]])
+        want = [(a, clu.Fingerprint.from_bytes(b)) for a, b in store.articles_sharing(ks, limit=limit, exclude=exclude)]
+        assert cache.sharing(ks, limit, exclude) == want
+
+
+@pytest.mark.parametrize("mode", ["complete", "lazy", "tiny"])
+def test_placing_with_the_cache_gives_the_same_stories(tmp_path, prepared, mode):
+    with Store(tmp_path / "plain.db") as plain:
+        _write(plain, prepared, None)
+        want = _state(plain)
+    assert len(want) < len(prepared), "the corpus has stories with several copies"
+    with Store(tmp_path / "cached.db") as store:
+        # tiny: the cache keeps overflowing its bound and starts again.
+        cache = CandidateCache(store, max_rows=300 if mode == "tiny" else 500_000, max_fingerprints=8)
+        if mode == "complete":
+            cache.load_all()
+        _write(store, prepared[:130], cache)
+        _same_answers(store, cache, random.Random(1))
+        _write(store, prepared[130:], cache)
+        # Re-imported copies (updates) leave the index and come back through the cache.
+        _write(store, prepared[::7], cache)
+        _same_answers(store, cache, random.Random(2))
+        assert _state(store) == want
+
+
+def test_another_connections_commit_empties_the_cache(tmp_path, prepared):
+    path = tmp_path / "s.db"
+    with Store(path) as store:
+        cache = CandidateCache(store)
+        cache.load_all()
+        _write(store, prepared[:100], cache)
+        with Store(path) as other:  # the reader splits a version out: its index rows move story
+            aid = other.conn.execute("SELECT id FROM articles a WHERE (SELECT count(*) FROM articles b"
+                                     " WHERE b.story_id = a.story_id) > 1 LIMIT 1").fetchone()[0]
+            split_version(other, aid)
+        store.conn.execute("BEGIN IMMEDIATE")
+        cache.begin()
+        _same_answers(store, cache, random.Random(3))
+        store.conn.rollback()
+
+
+def test_a_write_on_the_importers_connection_between_batches_empties_the_cache(tmp_path, prepared):
+    with Store(tmp_path / "s.db") as store:
+        cache = CandidateCache(store)
+        cache.load_all()
+        _write(store, prepared[:100], cache)
+        aid = store.conn.execute("SELECT max(id) FROM articles").fetchone()[0]
+        split_version(store, aid)  # same connection, not through the cache
+        store.conn.execute("BEGIN IMMEDIATE")
+        cache.begin()
+        _same_answers(store, cache, random.Random(4))
+        store.conn.rollback()
+
+
+def test_an_import_that_fails_midway_leaves_no_trace_in_the_cache(tmp_path, prepared, monkeypatch):
+    with Store(tmp_path / "plain.db") as plain:
+        _write(plain, prepared[:60], None)
+        want = _state(plain)
+    with Store(tmp_path / "s.db") as store:
+        imp = Importer(store, SETTINGS)
+        imp._cache = cache = CandidateCache(store)
+        cache.load_all()
+        summary = ImportSummary()
+        for prep in prepared[:40]:
+            imp._write(prep, summary)
+        imp._commit()
+        real = place_article
+        calls = []
+
+        def failing(*args, **kw):
+            calls.append(1)
+            if len(calls) == 10:
+                raise RuntimeError("disk on fire")
+            return real(*args, **kw)
+
+        monkeypatch.setattr("tui.importer.place_article", failing)
+        for prep in prepared[40:60]:
+            imp._pending = (imp._pending or []) + [(prep, summary)]
+        with pytest.raises(RuntimeError):
+            imp._commit()
+        monkeypatch.setattr("tui.importer.place_article", real)
+        for prep in prepared[40:60]:
+            imp._write(prep, summary)
+        imp._commit()
+        assert _state(store) == want
