@@ -569,11 +569,12 @@ def canonical(items: Sequence[tuple[K, str]]) -> K:
     """
     if len(items) == 1:
         return items[0][0]
-    best = min(range(len(items)), key=lambda i: (*_completeness(items[i][1]), i))
+    best = min(range(len(items)), key=lambda i: (*completeness(items[i][1]), i))
     return items[best][0]
 
 
-def _completeness(body: str) -> tuple[int, int, int]:
+def completeness(body: str) -> tuple[int, int, int]:
+    """``canonical``'s measure of one body, least is most complete (ties: input order)."""
     paras = body.split("\n\n")
     sentences = [p for p in paras if len(p) >= 80 or p.rstrip().endswith(_SENTENCE_END)]
     return -_n_tokens(normalize("\n\n".join(sentences))), len(paras) - len(sentences), -len(body)

@@ -28,7 +28,7 @@ from tui.analysis import MAX_ENTITIES, MAX_QUOTES, analyze_page
 from tui.pages import parse_page
 from tui.records import Page
 from tui.sources import iter_article_paths
-from tui.stories import CandidateCache, place_article
+from tui.stories import PlacementCache, place_article
 from tui.store import Store, entity_rows, quote_rows
 from tui.textio import MAX_ARTICLE_BYTES, UnreadableError, decode_bytes
 
@@ -212,17 +212,17 @@ class Importer:
 
     def store_prepared(self, prep: Prepared, *, feed_id: int | None = None, full_text: bool = False,
                        unindexed: list[tuple[int, str, str]] | None = None,
-                       cache: CandidateCache | None = None) -> bool:
+                       cache: PlacementCache | None = None) -> bool:
         """Write one prepared article inside the caller's transaction; True if it was new.
 
         ``unindexed``: see ``Store.put_article_rows`` (the caller indexes before committing);
-        ``cache``: see ``CandidateCache`` (the caller keeps it in step with the transaction).
+        ``cache``: see ``PlacementCache`` (the caller keeps it in step with the transaction).
         """
         aid, new = self.store.put_article_rows(prep.source, prep.content_hash, prep.page, prep.quotes,
                                                prep.entities, feed_id=feed_id, full_text=full_text,
                                                unindexed=unindexed)
         place_article(self.store, aid, clu.Fingerprint.from_bytes(prep.fingerprint), self.settings, prep.fingerprint,
-                      cache)
+                      cache, known=(None, prep.source) if new else None)
         return new
 
     def import_page(self, source: str, page: Page, digest: str, *, feed_id: int | None = None,
@@ -260,7 +260,7 @@ class Importer:
             workers = min(os.cpu_count() or 1, 4) if total >= 200 else 0
         if progress:
             progress(Progress(0, total, ""))
-        self._cache = CandidateCache(self.store)
+        self._cache = PlacementCache(self.store)
         try:
             self._import_files(files, known, summary, progress, workers)
             self._commit()
@@ -331,7 +331,7 @@ class Importer:
     # marking a story read, a refresh or a second import never wait for our analysis.
     _batch_started: float | None = None
     _pending: list[tuple[Prepared, ImportSummary]] | None = None
-    _cache: CandidateCache | None = None  # during import_paths
+    _cache: PlacementCache | None = None  # during import_paths
 
     def _write(self, prep: Prepared, summary: ImportSummary) -> None:
         if self._batch_started is None or self._pending is None:

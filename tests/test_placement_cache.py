@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import sys
-from pathlib import Path
+from dataclasses import replace
 
 import pytest
 
@@ -12,7 +12,7 @@ from conftest import REPO
 from tui import cluster as clu
 from tui.importer import Importer, ImportSummary, prepare_page
 from tui.pages import parse_page
-from tui.stories import CandidateCache, place_article, split_version
+from tui.stories import PlacementCache, place_article, split_version
 from tui.store import Store
 
 sys.path.insert(0, str(REPO / "tests" / "bench"))
@@ -42,7 +42,7 @@ def _state(store: Store) -> tuple:
     return sorted((sorted(g), canon[sid]) for sid, g in groups.items())
 
 
-def _write(store: Store, preps, cache: CandidateCache | None, batch: int = 16) -> None:
+def _write(store: Store, preps, cache: PlacementCache | None, batch: int = 16) -> None:
     """What ``Importer._commit`` does, with or without the cache."""
     imp = Importer(store, SETTINGS)
     for i in range(0, len(preps), batch):
@@ -58,7 +58,7 @@ def _write(store: Store, preps, cache: CandidateCache | None, batch: int = 16) -
             cache.end()
 
 
-def _same_answers(store: Store, cache: CandidateCache, rng: random.Random) -> None:
+def _same_answers(store: Store, cache: PlacementCache, rng: random.Random) -> None:
     """Random key sets, known and unknown keys mixed: cache == SQL."""
     keys = [k for (k,) in store.conn.execute("SELECT DISTINCT key FROM cluster_keys")]
     ids = [a for (a,) in store.conn.execute("SELECT id FROM articles")]
@@ -71,22 +71,36 @@ def _same_answers(store: Store, cache: CandidateCache, rng: random.Random) -> No
         assert cache.sharing(ks, limit, exclude) == want
 
 
+def _changed(prepared) -> list:
+    """Every 7th article again, every other one of those cut short (a new body to normalise)."""
+    out = []
+    for n, prep in enumerate(prepared[::7]):
+        if n % 2:
+            paras = prep.page.body.split("\n\n")
+            page = replace(prep.page, body="\n\n".join(paras[: max(1, len(paras) // 2)]))
+            prep = prepare_page(prep.source, prep.content_hash + "x", page, SETTINGS)
+        out.append(prep)
+    return out
+
+
 @pytest.mark.parametrize("mode", ["complete", "lazy", "tiny"])
 def test_placing_with_the_cache_gives_the_same_stories(tmp_path, prepared, mode):
     with Store(tmp_path / "plain.db") as plain:
         _write(plain, prepared, None)
+        _write(plain, _changed(prepared), None)
         want = _state(plain)
     assert len(want) < len(prepared), "the corpus has stories with several copies"
     with Store(tmp_path / "cached.db") as store:
         # tiny: the cache keeps overflowing its bound and starts again.
-        cache = CandidateCache(store, max_rows=300 if mode == "tiny" else 500_000, max_fingerprints=8)
+        tiny = mode == "tiny"
+        cache = PlacementCache(store, max_rows=300 if tiny else 500_000, max_fingerprints=8 if tiny else 4096)
         if mode == "complete":
             cache.load_all()
         _write(store, prepared[:130], cache)
         _same_answers(store, cache, random.Random(1))
         _write(store, prepared[130:], cache)
         # Re-imported copies (updates) leave the index and come back through the cache.
-        _write(store, prepared[::7], cache)
+        _write(store, _changed(prepared), cache)
         _same_answers(store, cache, random.Random(2))
         assert _state(store) == want
 
@@ -94,7 +108,7 @@ def test_placing_with_the_cache_gives_the_same_stories(tmp_path, prepared, mode)
 def test_another_connections_commit_empties_the_cache(tmp_path, prepared):
     path = tmp_path / "s.db"
     with Store(path) as store:
-        cache = CandidateCache(store)
+        cache = PlacementCache(store)
         cache.load_all()
         _write(store, prepared[:100], cache)
         with Store(path) as other:  # the reader splits a version out: its index rows move story
@@ -109,7 +123,7 @@ def test_another_connections_commit_empties_the_cache(tmp_path, prepared):
 
 def test_a_write_on_the_importers_connection_between_batches_empties_the_cache(tmp_path, prepared):
     with Store(tmp_path / "s.db") as store:
-        cache = CandidateCache(store)
+        cache = PlacementCache(store)
         cache.load_all()
         _write(store, prepared[:100], cache)
         aid = store.conn.execute("SELECT max(id) FROM articles").fetchone()[0]
@@ -126,7 +140,7 @@ def test_an_import_that_fails_midway_leaves_no_trace_in_the_cache(tmp_path, prep
         want = _state(plain)
     with Store(tmp_path / "s.db") as store:
         imp = Importer(store, SETTINGS)
-        imp._cache = cache = CandidateCache(store)
+        imp._cache = cache = PlacementCache(store)
         cache.load_all()
         summary = ImportSummary()
         for prep in prepared[:40]:
@@ -151,3 +165,26 @@ def test_an_import_that_fails_midway_leaves_no_trace_in_the_cache(tmp_path, prep
             imp._write(prep, summary)
         imp._commit()
         assert _state(store) == want
+
+
+def test_an_updated_body_is_measured_again_for_the_canonical_version(tmp_path):
+    from tui.records import Page
+
+    words = "harbour ferry council budget strike night morning river bridge school".split()
+    sents = [" ".join(f"{w}{i}" for w in words) + f" sentence number {i}." for i in range(12)]
+
+    def prep(source: str, digest: str, body_sents: list[str]):
+        return prepare_page(source, digest, Page("Ferry strike", "\n\n".join(body_sents)), SETTINGS)
+
+    a1 = prep("/a.txt", "a1", sents[:10])
+    b = prep("/b.txt", "b", sents[:8])
+    a2 = prep("/a.txt", "a2", sents[:9])  # still the most complete, but less than before
+    c = prep("/c.txt", "c", sents[:9] + ["Harbour short line added."])  # more than a2, less than a1
+    states = []
+    for cache_on in (False, True):
+        with Store(tmp_path / f"s{cache_on}.db") as store:
+            cache = PlacementCache(store) if cache_on else None
+            for p in (a1, b, a2, c):
+                _write(store, [p], cache)
+            states.append(_state(store))
+    assert states[0] == states[1] == [(["/a.txt", "/b.txt", "/c.txt"], "/c.txt")]
