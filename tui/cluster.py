@@ -221,12 +221,17 @@ class Fingerprint:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> "Fingerprint":
+        keys = cls.keys_of_bytes(data)
+        text = zlib.decompress(data[8 + 8 * len(keys) :]).decode("utf-8")
+        return cls(keys=keys, text=text)
+
+    @staticmethod
+    def keys_of_bytes(data: bytes) -> tuple[int, ...]:
+        """``from_bytes(data).keys`` without decompressing the text."""
         if data[:4] != _MAGIC:
             raise ValueError("not a newsreader fingerprint")
         (n,) = struct.unpack_from("<I", data, 4)
-        keys = struct.unpack_from(f"<{n}q", data, 8)
-        text = zlib.decompress(data[8 + 8 * n :]).decode("utf-8")
-        return cls(keys=tuple(keys), text=text)
+        return tuple(struct.unpack_from(f"<{n}q", data, 8))
 
 
 def fingerprint(body: str, settings: ClusterSettings = ClusterSettings()) -> Fingerprint:

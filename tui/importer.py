@@ -49,6 +49,9 @@ class Prepared:
     quotes: list[tuple[int, int, str, str | None, int | None, int | None]]
     entities: list[tuple[str, str, int, str]]
     fingerprint: bytes
+    # The fingerprint's text as well as its compressed bytes: decompressing it again here
+    # cost more (~80k instructions per article) than sending it.
+    fingerprint_text: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +178,8 @@ def prepare_page(source: str, digest: str, page: Page, settings: clu.ClusterSett
     """Analyse a cleaned page and fingerprint it (pure; safe in a worker process)."""
     analysis = analyze_page(page, max_quotes=max_quotes, max_entities=max_entities)
     fp = clu.fingerprint(page.body, settings)
-    return Prepared(source, digest, page, quote_rows(analysis.quotes), entity_rows(analysis.entities), fp.to_bytes())
+    return Prepared(source, digest, page, quote_rows(analysis.quotes), entity_rows(analysis.entities), fp.to_bytes(),
+                    fp.text)
 
 
 def prepare_bytes(source: str, data: bytes, html: bool, settings: clu.ClusterSettings,
@@ -221,8 +225,12 @@ class Importer:
         aid, new = self.store.put_article_rows(prep.source, prep.content_hash, prep.page, prep.quotes,
                                                prep.entities, feed_id=feed_id, full_text=full_text,
                                                unindexed=unindexed)
-        place_article(self.store, aid, clu.Fingerprint.from_bytes(prep.fingerprint), self.settings, prep.fingerprint,
-                      cache, known=(None, prep.source) if new else None)
+        if prep.fingerprint_text is None:
+            fp = clu.Fingerprint.from_bytes(prep.fingerprint)
+        else:
+            fp = clu.Fingerprint(clu.Fingerprint.keys_of_bytes(prep.fingerprint), prep.fingerprint_text)
+        place_article(self.store, aid, fp, self.settings, prep.fingerprint, cache,
+                      known=(None, prep.source) if new else None)
         return new
 
     def import_page(self, source: str, page: Page, digest: str, *, feed_id: int | None = None,
