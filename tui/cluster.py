@@ -328,10 +328,13 @@ def best_match(
     then ``same_story``; at most ``max_candidates`` are verified.
     """
     best: tuple[float, K] | None = None
+    own: list[str] | None = None  # fp's side of ``containment``, the same for every candidate
     for k, c in candidate_order(fp, candidates, boilerplate)[: settings.max_candidates]:
         if not enough_shared(*_shared(fp.keys, c.keys, boilerplate), settings):
             continue
-        score = containment(fp.text, c.text, settings, boilerplate)
+        if own is None:
+            own = strip_boilerplate(fp.text, boilerplate, settings).split()
+        score = _containment_seq(own, strip_boilerplate(c.text, boilerplate, settings).split(), settings)
         if score >= settings.min_containment and (best is None or score > best[0]):
             best = (score, k)
     return None if best is None else best[1]

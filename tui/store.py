@@ -425,7 +425,9 @@ class Store:
         self._conn.executemany(
             "INSERT INTO quotes(article_id, start, end, text, speaker, speaker_start, speaker_end)"
             " VALUES (?,?,?,?,?,?,?)", [(article_id, *q) for q in quotes])
-        rows = [(article_id, self._entity_id(name, type_), n, spans) for name, type_, n, spans in entities]
+        known = self._entity_ids  # most entities are known: a dict lookup, not a call
+        rows = [(article_id, known.get((type_, name)) or self._entity_id(name, type_), n, spans)
+                for name, type_, n, spans in entities]
         self._conn.executemany(
             "INSERT OR REPLACE INTO article_entities(article_id, entity_id, mentions, spans) VALUES (?,?,?,?)", rows
         )
