@@ -234,3 +234,69 @@ def test_an_import_of_many_batches_in_worker_processes_stores_every_article_once
         assert titles == sorted(f"Story number {i}" for i in range(40))
         again = Importer(store).import_paths([src], workers=2)
         assert again.unchanged == 40 and again.imported == 0
+
+
+def _fts_ok(store: Store) -> None:
+    """The search index is well-formed and holds every article exactly once."""
+    conn = store.conn
+    conn.execute("INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')")
+    for aid, title in conn.execute("SELECT id, title FROM articles").fetchall():
+        word = title.split()[-1]
+        hits = [r[0] for r in conn.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?",
+                                           (f'title:"{word}"',))]
+        assert aid in hits, f"article {aid} ({title!r}) is not searchable"
+    rows = conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'number'").fetchone()[0]
+    assert rows == store.article_count()
+
+
+def test_a_schema_3_store_is_migrated_and_new_articles_are_indexed_by_their_writer(tmp_path):
+    from tui import store as store_mod
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    for script in store_mod._MIGRATIONS[:3]:
+        conn.executescript(script)
+    conn.execute(f"PRAGMA application_id={store_mod.APPLICATION_ID}")
+    conn.execute("PRAGMA user_version=3")
+    conn.execute("INSERT INTO articles(id, source, content_hash, title, body, length, story_id, imported_at,"
+                 " updated_at) VALUES (1, '/a.txt', 'h', 'Old story zebra', 'Old body. Number 0.', 18, 1, 0, 0)")
+    conn.commit()
+    conn.close()
+    src = tmp_path / "src"
+    write_articles(src, 30, seed=3, title="New story {i}")
+    with Store(path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == store_mod.SCHEMA_VERSION == 4
+        assert store.conn.execute("SELECT count(*) FROM sqlite_master WHERE name='articles_ai'").fetchone()[0] == 0
+        Importer(store).import_paths([src], workers=0)
+        _fts_ok(store)
+        assert store.search("zebra") == [1], "what the old trigger indexed stays searchable"
+
+
+def test_the_same_file_twice_in_one_batch_keeps_the_search_index_intact(tmp_path):
+    src = tmp_path / "src"
+    write_articles(src, 3, seed=4, title="Twice story {i}")
+    (src / "001.txt").write_text("Twice story changed\n\nA new body for the first copy. Number 1.\n")
+    paths = [src / "000.txt", src / "001.txt", src / "000.txt", src / "002.txt"]
+    with _store(tmp_path) as store:
+        summary = Importer(store).import_paths(paths, workers=0)
+        assert (summary.imported, summary.updated) == (3, 1)
+        _fts_ok(store)
+        assert len(store.search("twice")) == 3
+
+
+def test_files_are_stored_under_the_path_they_resolve_to(tmp_path, monkeypatch):
+    from tui.importer import _source_and_stat, storable_path
+
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "a.txt").write_text("A\n\nBody.\n")
+    (tmp_path / "linkdir").symlink_to(real)
+    (real / "link.txt").symlink_to(real / "a.txt")
+    (real / "dangling.txt").symlink_to(real / "gone.txt")
+    monkeypatch.chdir(tmp_path)
+    paths = [real / "a.txt", tmp_path / "linkdir" / "a.txt", real / "link.txt", real / "dangling.txt",
+             real / "missing.txt", Path("real/a.txt"), Path("linkdir/a.txt"), Path("real/../real/a.txt")]
+    parents: dict = {}
+    for p in paths * 2:  # the second time from the folders it has resolved
+        expected = storable_path(str(p.resolve()) if p.exists() else str(p))
+        assert _source_and_stat(p, parents)[0] == expected, p

@@ -221,12 +221,17 @@ class Fingerprint:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> "Fingerprint":
+        keys = cls.keys_of_bytes(data)
+        text = zlib.decompress(data[8 + 8 * len(keys) :]).decode("utf-8")
+        return cls(keys=keys, text=text)
+
+    @staticmethod
+    def keys_of_bytes(data: bytes) -> tuple[int, ...]:
+        """``from_bytes(data).keys`` without decompressing the text."""
         if data[:4] != _MAGIC:
             raise ValueError("not a newsreader fingerprint")
         (n,) = struct.unpack_from("<I", data, 4)
-        keys = struct.unpack_from(f"<{n}q", data, 8)
-        text = zlib.decompress(data[8 + 8 * n :]).decode("utf-8")
-        return cls(keys=tuple(keys), text=text)
+        return tuple(struct.unpack_from(f"<{n}q", data, 8))
 
 
 def fingerprint(body: str, settings: ClusterSettings = ClusterSettings()) -> Fingerprint:
@@ -323,10 +328,13 @@ def best_match(
     then ``same_story``; at most ``max_candidates`` are verified.
     """
     best: tuple[float, K] | None = None
+    own: list[str] | None = None  # fp's side of ``containment``, the same for every candidate
     for k, c in candidate_order(fp, candidates, boilerplate)[: settings.max_candidates]:
         if not enough_shared(*_shared(fp.keys, c.keys, boilerplate), settings):
             continue
-        score = containment(fp.text, c.text, settings, boilerplate)
+        if own is None:
+            own = strip_boilerplate(fp.text, boilerplate, settings).split()
+        score = _containment_seq(own, strip_boilerplate(c.text, boilerplate, settings).split(), settings)
         if score >= settings.min_containment and (best is None or score > best[0]):
             best = (score, k)
     return None if best is None else best[1]
@@ -569,11 +577,12 @@ def canonical(items: Sequence[tuple[K, str]]) -> K:
     """
     if len(items) == 1:
         return items[0][0]
-    best = min(range(len(items)), key=lambda i: (*_completeness(items[i][1]), i))
+    best = min(range(len(items)), key=lambda i: (*completeness(items[i][1]), i))
     return items[best][0]
 
 
-def _completeness(body: str) -> tuple[int, int, int]:
+def completeness(body: str) -> tuple[int, int, int]:
+    """``canonical``'s measure of one body, least is most complete (ties: input order)."""
     paras = body.split("\n\n")
     sentences = [p for p in paras if len(p) >= 80 or p.rstrip().endswith(_SENTENCE_END)]
     return -_n_tokens(normalize("\n\n".join(sentences))), len(paras) - len(sentences), -len(body)

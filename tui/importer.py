@@ -28,7 +28,7 @@ from tui.analysis import MAX_ENTITIES, MAX_QUOTES, analyze_page
 from tui.pages import parse_page
 from tui.records import Page
 from tui.sources import iter_article_paths
-from tui.stories import place_article
+from tui.stories import PlacementCache, finish_new, place_article, story_for_new
 from tui.store import Store, entity_rows, quote_rows
 from tui.textio import MAX_ARTICLE_BYTES, UnreadableError, decode_bytes
 
@@ -49,6 +49,9 @@ class Prepared:
     quotes: list[tuple[int, int, str, str | None, int | None, int | None]]
     entities: list[tuple[str, str, int, str]]
     fingerprint: bytes
+    # The fingerprint's text as well as its compressed bytes: decompressing it again here
+    # cost more (~80k instructions per article) than sending it.
+    fingerprint_text: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,20 +100,60 @@ def storable_path(text: str) -> str:
         return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def read_article_file(path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> bytes:
+def read_article_file(path: Path, max_bytes: int = MAX_ARTICLE_BYTES, st: os.stat_result | None = None) -> bytes:
     """A file's bytes, or UnreadableError: only regular files (a FIFO or /dev/zero named
     ``x.txt`` would block or never end), and never more than ``max_bytes`` read, even if
-    the file grows after its size was checked."""
-    st = path.stat()
+    the file grows after its size was checked.
+
+    ``st``: the file's stat (following links) when the caller has it already.
+    """
+    if st is None:
+        st = path.stat()
     if not stat.S_ISREG(st.st_mode):
         raise UnreadableError("not a regular file")
     if st.st_size > max_bytes:
         raise UnreadableError(f"too large ({st.st_size:,} bytes; limit {max_bytes:,})")
-    with path.open("rb") as fh:
-        data = fh.read(max_bytes + 1)
+    # Unbuffered, sized reads: a file object and a max_bytes buffer per file cost more
+    # than reading a few kilobytes does, and import reads thousands.
+    limit = max_bytes + 1
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        parts: list[bytes] = []
+        got = 0
+        want = min(st.st_size + 1, limit)  # one byte more shows whether it grew
+        while got < limit:
+            chunk = os.read(fd, min(want, limit - got))
+            if not chunk:
+                break
+            parts.append(chunk)
+            got += len(chunk)
+            want = 1 << 16
+    finally:
+        os.close(fd)
+    data = parts[0] if len(parts) == 1 else b"".join(parts)
     if len(data) > max_bytes:
         raise UnreadableError(f"too large (over {max_bytes:,} bytes)")
     return data
+
+
+def _source_and_stat(path: Path, parents: dict[Path, str]) -> tuple[str, os.stat_result | None]:
+    """What ``path`` is stored as (resolved, as ``storable_path``), and its stat when it is
+    no symlink (else None: ``read_article_file`` stats it).
+
+    Resolving walks every folder of the path (a syscall each); files of one folder share
+    it, so ``parents`` keeps each folder's resolution for the run. A file that is not a
+    symlink resolves to its resolved folder plus its name.
+    """
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return storable_path(str(path)), None
+    if stat.S_ISLNK(st.st_mode):
+        return storable_path(str(path.resolve()) if path.exists() else str(path)), None
+    parent = parents.get(path.parent)
+    if parent is None:
+        parent = parents[path.parent] = str(path.parent.resolve())
+    return storable_path(os.path.join(parent, path.name)), st
 
 
 def parse_document(data: bytes, source: str, *, html: bool, max_bytes: int = MAX_ARTICLE_BYTES) -> Page:
@@ -135,7 +178,8 @@ def prepare_page(source: str, digest: str, page: Page, settings: clu.ClusterSett
     """Analyse a cleaned page and fingerprint it (pure; safe in a worker process)."""
     analysis = analyze_page(page, max_quotes=max_quotes, max_entities=max_entities)
     fp = clu.fingerprint(page.body, settings)
-    return Prepared(source, digest, page, quote_rows(analysis.quotes), entity_rows(analysis.entities), fp.to_bytes())
+    return Prepared(source, digest, page, quote_rows(analysis.quotes), entity_rows(analysis.entities), fp.to_bytes(),
+                    fp.text)
 
 
 def prepare_bytes(source: str, data: bytes, html: bool, settings: clu.ClusterSettings,
@@ -170,12 +214,42 @@ class Importer:
         self.max_entities = max_entities
         self.batch_seconds = batch_seconds
 
-    def store_prepared(self, prep: Prepared, *, feed_id: int | None = None, full_text: bool = False) -> bool:
-        """Write one prepared article inside the caller's transaction; True if it was new."""
+    def store_prepared(self, prep: Prepared, *, feed_id: int | None = None, full_text: bool = False,
+                       unindexed: list[tuple[int, str, str]] | None = None,
+                       cache: PlacementCache | None = None) -> bool:
+        """Write one prepared article inside the caller's transaction; True if it was new.
+
+        ``unindexed``: see ``Store.put_article_rows`` (the caller indexes before committing);
+        ``cache``: see ``PlacementCache`` (the caller keeps it in step with the transaction).
+        """
+        if prep.fingerprint_text is None:
+            fp = clu.Fingerprint.from_bytes(prep.fingerprint)
+        else:
+            fp = clu.Fingerprint(clu.Fingerprint.keys_of_bytes(prep.fingerprint), prep.fingerprint_text)
+        if cache is not None and self._store_new(prep, fp, feed_id, full_text, unindexed, cache):
+            return True
         aid, new = self.store.put_article_rows(prep.source, prep.content_hash, prep.page, prep.quotes,
-                                               prep.entities, feed_id=feed_id, full_text=full_text)
-        place_article(self.store, aid, clu.Fingerprint.from_bytes(prep.fingerprint), self.settings, prep.fingerprint)
+                                               prep.entities, feed_id=feed_id, full_text=full_text,
+                                               unindexed=unindexed)
+        place_article(self.store, aid, fp, self.settings, prep.fingerprint, cache,
+                      known=(None, prep.source) if new else None)
         return new
+
+    def _store_new(self, prep: Prepared, fp: clu.Fingerprint, feed_id: int | None, full_text: bool,
+                   unindexed: list[tuple[int, str, str]] | None, cache: PlacementCache) -> bool:
+        """``store_prepared`` for an article not stored yet: placed first, then stored in its
+        story (see ``stories.story_for_new``); False, having written nothing, for any other."""
+        if self.store.article_hash(prep.source) is not None:
+            return False
+        aid = self.store.next_article_id()
+        if aid is None:
+            return False
+        story, created = story_for_new(self.store, aid, prep.source, fp, self.settings, cache)
+        self.store.put_article_rows(prep.source, prep.content_hash, prep.page, prep.quotes, prep.entities,
+                                    feed_id=feed_id, full_text=full_text, unindexed=unindexed,
+                                    insert_as=(aid, story))
+        finish_new(self.store, aid, fp, prep.fingerprint, story, created, cache)
+        return True
 
     def import_page(self, source: str, page: Page, digest: str, *, feed_id: int | None = None,
                     full_text: bool = False) -> str:
@@ -208,11 +282,31 @@ class Importer:
         files = list(iter_article_paths(paths))
         known = self.store.known_hashes()
         total = len(files)
-        done = 0
         if workers is None:
             workers = min(os.cpu_count() or 1, 4) if total >= 200 else 0
         if progress:
             progress(Progress(0, total, ""))
+        self._cache = PlacementCache(self.store)
+        try:
+            self._import_files(files, known, summary, progress, workers)
+            self._commit()
+        finally:
+            self._cache = None
+        if progress:
+            progress(Progress(total, total, ""))
+        summary.seconds = time.perf_counter() - started
+        return summary
+
+    def _import_files(self, files: list[Path], known: dict[str, str], summary: ImportSummary,
+                      progress: Callable[[Progress], None] | None, workers: int) -> None:
+        """Read, analyse (in ``workers`` processes) and write ``files``; see ``import_paths``."""
+        total = len(files)
+        done = 0
+        parents: dict[Path, str] = {}
+        if self._cache is not None and self.store.key_rows_bound() <= 32 * total:
+            # The index is small next to what comes: hold all of it, and never read a key.
+            self._cache.load_all()
+
         def write_results(batch: _Batch) -> None:
             nonlocal done
             for result in batch.results():
@@ -232,9 +326,9 @@ class Importer:
             for start in range(0, total, IMPORT_BATCH):
                 jobs: list[tuple[str, bytes, bool, clu.ClusterSettings, int, int, int]] = []
                 for p in files[start : start + IMPORT_BATCH]:
-                    source = storable_path(str(p.resolve()) if p.exists() else str(p))
+                    source, st = _source_and_stat(p, parents)
                     try:
-                        data = read_article_file(p, self.max_bytes)
+                        data = read_article_file(p, self.max_bytes, st)
                     except UnreadableError as exc:
                         summary.skipped.append(Skipped(storable_path(str(p)), str(exc)))
                         done += 1
@@ -243,7 +337,8 @@ class Importer:
                         summary.skipped.append(Skipped(storable_path(str(p)), exc.strerror or str(exc)))
                         done += 1
                         continue
-                    if known.get(source) == content_hash(data):
+                    # The workers hash what they store; here only a known file needs it.
+                    if source in known and known[source] == content_hash(data):
                         summary.unchanged += 1
                         done += 1
                         continue
@@ -255,11 +350,6 @@ class Importer:
                 previous = batch
             if previous is not None:
                 write_results(previous)
-        self._commit()
-        if progress:
-            progress(Progress(total, total, ""))
-        summary.seconds = time.perf_counter() - started
-        return summary
 
     # Writes are grouped into short transactions: fast, and a kill loses at most one batch.
     # Analysis runs outside the transaction, so the write lock is held only while a batch
@@ -267,6 +357,7 @@ class Importer:
     # marking a story read, a refresh or a second import never wait for our analysis.
     _batch_started: float | None = None
     _pending: list[tuple[Prepared, ImportSummary]] | None = None
+    _cache: PlacementCache | None = None  # during import_paths
 
     def _write(self, prep: Prepared, summary: ImportSummary) -> None:
         if self._batch_started is None or self._pending is None:
@@ -281,13 +372,23 @@ class Importer:
         if not pending:
             return
         conn = self.store.conn
+        cache = self._cache
         conn.execute("BEGIN IMMEDIATE")
         try:
-            outcomes = [self.store_prepared(prep) for prep, _ in pending]
+            if cache is not None:
+                cache.begin()
+            # Search rows are written last, all together: see the store's migration 4.
+            unindexed: list[tuple[int, str, str]] = []
+            outcomes = [self.store_prepared(prep, unindexed=unindexed, cache=cache) for prep, _ in pending]
+            self.store.index_articles(unindexed)
         except BaseException:
             self.store.rollback()
+            if cache is not None:
+                cache.clear()
             raise
         conn.commit()
+        if cache is not None:
+            cache.end()
         for (_, summary), new in zip(pending, outcomes):
             if new:
                 summary.imported += 1

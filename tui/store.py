@@ -22,7 +22,7 @@ from pathlib import Path
 
 from tui.records import Entity, Page, Quote
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 SEARCH_LIMIT = 5000
 SEARCH_FIRST = 300  # matches behind the first screenful of results, shown before the rest
 APPLICATION_ID = 0x4E575352  # "NWSR": tells our database from a foreign SQLite file
@@ -144,6 +144,15 @@ _MIGRATIONS: tuple[str, ...] = (
     # each lookup through the table touched its own page (~2x slower at 100,000).
     """
     CREATE INDEX articles_id_story ON articles(id, story_id);
+    """,
+    # 4: new articles are indexed for search by their writer (``put_article_rows``,
+    # ``index_articles``), not by a trigger. Every statement that needs a statement
+    # journal makes FTS5 flush its pending terms into a new segment, and inserting an
+    # article is such a statement: with the trigger, each article became a one-document
+    # segment to be merged later (~20% of an import's write time). An import now
+    # indexes its whole transaction's articles together, just before committing.
+    """
+    DROP TRIGGER articles_ai;
     """,
 )
 
@@ -371,24 +380,45 @@ class Store:
         *,
         feed_id: int | None = None,
         full_text: bool = False,
+        unindexed: list[tuple[int, str, str]] | None = None,
+        insert_as: tuple[int, int] | None = None,
     ) -> tuple[int, bool]:
         """``put_article`` with the analysis already in row form (``quote_rows``,
-        ``entity_rows``): what import workers send, cheap to pass between processes."""
+        ``entity_rows``): what import workers send, cheap to pass between processes.
+
+        A new article is indexed for search at once, or, when ``unindexed`` is given,
+        its search row is appended there and the caller must pass the list to
+        ``index_articles`` before committing (a batch indexes in one go; see migration 4).
+        ``insert_as``: (id, story id) of an article the caller knows is not stored
+        (``next_article_id``, ``stories.story_for_new``).
+        """
         now = time.time()
-        captions = json.dumps(page.captions, ensure_ascii=False)
+        captions = json.dumps(page.captions, ensure_ascii=False) if page.captions else "[]"
         title = page.title or _first_words(page.body)
-        cur = self._conn.execute("SELECT id FROM articles WHERE source=?", (source,)).fetchone()
+        cur = None if insert_as is not None else self._conn.execute(
+            "SELECT id FROM articles WHERE source=?", (source,)).fetchone()
         if cur is None:
+            # Into its story at once when the caller placed it already (insert_as).
+            ident, story_id = insert_as if insert_as is not None else (None, None)
             c = self._conn.execute(
-                "INSERT INTO articles(source, content_hash, title, outlet, published, url, body, captions,"
-                " length, full_text, feed_id, imported_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (source, content_hash, title, page.source, page.published, page.url, page.body, captions,
-                 len(page.body), int(full_text), feed_id, now, now),
+                "INSERT INTO articles(id, story_id, source, content_hash, title, outlet, published, url, body,"
+                " captions, length, full_text, feed_id, imported_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (ident, story_id, source, content_hash, title, page.source, page.published, page.url, page.body,
+                 captions, len(page.body), int(full_text), feed_id, now, now),
             )
             article_id = int(c.lastrowid or 0)
             new = True
+            if unindexed is None:
+                self.index_articles([(article_id, title, page.body)])
+            else:
+                unindexed.append((article_id, title, page.body))
         else:
             article_id = int(cur[0])
+            if unindexed and any(row[0] == article_id for row in unindexed):
+                # Stored earlier in this batch: the update trigger takes the old text out
+                # of the index, so it must be in there first.
+                self.index_articles(unindexed)
+                unindexed.clear()
             self._conn.execute(
                 "UPDATE articles SET content_hash=?, title=?, outlet=?, published=?, url=?, body=?, captions=?,"
                 " length=?, full_text=?, feed_id=COALESCE(?, feed_id), updated_at=? WHERE id=?",
@@ -401,11 +431,17 @@ class Store:
         self._conn.executemany(
             "INSERT INTO quotes(article_id, start, end, text, speaker, speaker_start, speaker_end)"
             " VALUES (?,?,?,?,?,?,?)", [(article_id, *q) for q in quotes])
-        rows = [(article_id, self._entity_id(name, type_), n, spans) for name, type_, n, spans in entities]
+        known = self._entity_ids  # most entities are known: a dict lookup, not a call
+        rows = [(article_id, known.get((type_, name)) or self._entity_id(name, type_), n, spans)
+                for name, type_, n, spans in entities]
         self._conn.executemany(
             "INSERT OR REPLACE INTO article_entities(article_id, entity_id, mentions, spans) VALUES (?,?,?,?)", rows
         )
         return article_id, new
+
+    def index_articles(self, rows: Sequence[tuple[int, str, str]]) -> None:
+        """Make new articles searchable: (id, title, body) rows as ``put_article_rows`` collects them."""
+        self._conn.executemany("INSERT INTO articles_fts(rowid, title, body) VALUES (?,?,?)", rows)
 
     def _entity_id(self, name: str, type_: str) -> int:
         # Entity ids never change once given, so a per-connection cache is safe and
@@ -430,6 +466,19 @@ class Store:
         row = self._conn.execute("SELECT story_id FROM articles WHERE id=?", (article_id,)).fetchone()
         return row[0] if row else None
 
+    def next_article_id(self) -> int | None:
+        """The id SQLite gives the next article stored (one past the largest), None when
+        it would choose at random (the largest possible id is taken)."""
+        top = self._conn.execute("SELECT max(id) FROM articles").fetchone()[0]
+        if top is None:
+            return 1
+        return top + 1 if top < (1 << 63) - 1 else None
+
+    def article_story_source(self, article_id: int) -> tuple[int | None, str | None]:
+        """(story id, source) of an article, in one lookup; (None, None) if there is none."""
+        row = self._conn.execute("SELECT story_id, source FROM articles WHERE id=?", (article_id,)).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
     def article_source(self, article_id: int) -> str | None:
         row = self._conn.execute("SELECT source FROM articles WHERE id=?", (article_id,)).fetchone()
         return row[0] if row else None
@@ -444,13 +493,23 @@ class Store:
 
     # -- clustering index ------------------------------------------------------
 
-    def put_fingerprint(self, article_id: int, data: bytes, keys: Sequence[int], story_id: int | None) -> None:
+    def put_fingerprint(self, article_id: int, data: bytes, keys: Sequence[int], story_id: int | None,
+                        *, keys_dropped: bool = False) -> list[int]:
+        """Store an article's fingerprint and its candidate-index rows (replacing any it had);
+        returns the keys as stored.
+
+        ``keys_dropped``: the caller took the article out of the index earlier in this
+        transaction (``drop_keys``), so there is nothing to delete.
+        """
         self._conn.execute("INSERT OR REPLACE INTO fingerprints(article_id, data) VALUES (?,?)", (article_id, data))
-        self._conn.execute("DELETE FROM cluster_keys WHERE article_id=?", (article_id,))
+        if not keys_dropped:
+            self._conn.execute("DELETE FROM cluster_keys WHERE article_id=?", (article_id,))
+        stored = _i64s(list(set(keys)))
         self._conn.executemany(
             "INSERT INTO cluster_keys(key, article_id, story_id) VALUES (?,?,?)",
-            [(_to_i64(k), article_id, story_id) for k in set(keys)],
+            [(k, article_id, story_id) for k in stored],
         )
+        return stored
 
     def key_story_counts(self, keys: Iterable[int], *, cap: int) -> dict[int, int]:
         """How many distinct stories hold each key, counting no further than ``cap``.
@@ -463,23 +522,35 @@ class Store:
         ks = list(set(keys))
         if not ks:
             return {}
+        ks64 = _i64s(ks)
         # All keys in one statement (json_each), each still counted by its own bounded
         # subquery: thirty keys per article cost one call instead of thirty.
         rows = self._conn.execute(
             "SELECT value, (SELECT COUNT(*) FROM (SELECT DISTINCT story_id FROM cluster_keys WHERE key=value LIMIT ?))"
-            " FROM json_each(?)", (cap, "[" + ",".join(str(_to_i64(k)) for k in ks) + "]"))
-        back = {_to_i64(k): k for k in ks}
+            " FROM json_each(?)", (cap, "[" + ",".join(map(str, ks64)) + "]"))
+        if ks64 is ks:  # every key was in range: stored as given
+            return {k: n for k, n in rows if n}
+        back = dict(zip(ks64, ks))
         return {back[k]: int(n) for k, n in rows if n}
 
     def drop_keys(self, article_id: int) -> None:
         """Take an article out of the candidate index (before it is placed again)."""
         self._conn.execute("DELETE FROM cluster_keys WHERE article_id=?", (article_id,))
 
+    def key_rows_bound(self) -> int:
+        """At least the number of candidate-index rows, found without counting them."""
+        return int(self._conn.execute("SELECT max(rowid) FROM cluster_keys").fetchone()[0] or 0)
+
+    def drop_keys_returning(self, article_id: int) -> list[tuple[int, int | None]]:
+        """``drop_keys``, telling which (key, story_id) rows went."""
+        return self._conn.execute(
+            "DELETE FROM cluster_keys WHERE article_id=? RETURNING key, story_id", (article_id,)).fetchall()
+
     def articles_sharing(self, keys: Sequence[int], *, limit: int, exclude: int | None = None) -> list[tuple[int, bytes]]:
         """Stored articles holding any of ``keys`` with their fingerprints, most shared keys first."""
         if not keys:
             return []
-        keys64 = [_to_i64(k) for k in set(keys)][:900]
+        keys64 = _i64s(list(set(keys)))[:900]
         marks = ",".join("?" * len(keys64))
         rows = self._conn.execute(
             f"SELECT article_id, COUNT(*) AS n FROM cluster_keys WHERE key IN ({marks}) AND article_id IS NOT ?"
@@ -502,8 +573,29 @@ class Store:
     def new_story(self) -> int:
         return int(self._conn.execute("INSERT INTO stories(n_articles) VALUES (0)").lastrowid or 0)
 
+    def new_story_of(self, article_id: int) -> int:
+        """A new story whose one member will be ``article_id``, its summary row written at once.
+
+        The row is what ``refresh_story`` would write once the article is moved there
+        (``new_story``, move, refresh: three more statements per new story on import).
+        The caller moves the article into it in the same transaction.
+        """
+        row = self._conn.execute(
+            "SELECT id, title, outlet, published, read, starred, imported_at FROM articles WHERE id=?",
+            (article_id,)).fetchone()
+        if row is None:
+            return self.new_story()
+        return int(self._conn.execute(
+            "INSERT INTO stories(canonical_id, title, published, n_articles, outlets, read, starred)"
+            " VALUES (?,?,?,?,?,?,?)", _story_summary([row], article_id)).lastrowid or 0)
+
     def set_article_story(self, article_id: int, story_id: int) -> None:
         self.set_stories([(story_id, article_id)])
+
+    def move_article(self, article_id: int, story_id: int) -> None:
+        """``set_article_story`` for an article whose candidate-index rows were dropped
+        (``drop_keys``) and are written afresh with the story (``put_fingerprint``)."""
+        self._conn.execute("UPDATE articles SET story_id=? WHERE id=?", (story_id, article_id))
 
     def set_stories(self, pairs: Sequence[tuple[int, int]]) -> None:
         """Move articles to stories: (story_id, article_id) pairs; the candidate index follows."""
@@ -522,22 +614,9 @@ class Store:
         if not rows:
             self._conn.execute("DELETE FROM stories WHERE id=?", (story_id,))
             return
-        by_id = {r[0]: r for r in rows}
-        canon = by_id.get(canonical_id) if canonical_id is not None else None
-        if canon is None:
-            canon = max(rows, key=lambda r: r[0])
-        outlets: list[str] = []
-        for r in sorted(rows, key=lambda r: (r[0] != canon[0], r[0])):
-            if r[2] and r[2] not in outlets:
-                outlets.append(r[2])
-        dates = [r[3] for r in rows if r[3]]
-        published = min(dates) if dates else time.strftime("%Y-%m-%d", time.gmtime(min(r[6] for r in rows)))
         self._conn.execute(
             "UPDATE stories SET canonical_id=?, title=?, published=?, n_articles=?, outlets=?, read=?, starred=?"
-            " WHERE id=?",
-            (canon[0], canon[1], published, len(rows), ", ".join(outlets),
-             int(any(r[4] for r in rows)), int(any(r[5] for r in rows)), story_id),
-        )
+            " WHERE id=?", (*_story_summary(rows, canonical_id), story_id))
 
     def clear_stories(self) -> None:
         self._conn.execute("UPDATE articles SET story_id=NULL")
@@ -750,6 +829,23 @@ class Store:
 _NEWEST_MATCHES = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?"
 
 
+def _story_summary(rows: Sequence[tuple], canonical_id: int | None) -> tuple:
+    """A story's summary columns (canonical_id, title, published, n_articles, outlets, read,
+    starred) from its members' (id, title, outlet, published, read, starred, imported_at) rows."""
+    by_id = {r[0]: r for r in rows}
+    canon = by_id.get(canonical_id) if canonical_id is not None else None
+    if canon is None:
+        canon = max(rows, key=lambda r: r[0])
+    outlets: list[str] = []
+    for r in sorted(rows, key=lambda r: (r[0] != canon[0], r[0])):
+        if r[2] and r[2] not in outlets:
+            outlets.append(r[2])
+    dates = [r[3] for r in rows if r[3]]
+    published = min(dates) if dates else time.strftime("%Y-%m-%d", time.gmtime(min(r[6] for r in rows)))
+    return (canon[0], canon[1], published, len(rows), ", ".join(outlets),
+            int(any(r[4] for r in rows)), int(any(r[5] for r in rows)))
+
+
 def quote_rows(quotes: Sequence[Quote]) -> list[tuple[int, int, str, str | None, int | None, int | None]]:
     """Quotes as stored: (start, end, text, speaker, speaker_start, speaker_end)."""
     return [(q.start, q.end, q.text, q.speaker, q.speaker_start, q.speaker_end) for q in quotes]
@@ -780,6 +876,14 @@ def _to_i64(k: int) -> int:
     """SQLite integers are signed 64-bit; fold larger hashes into that range."""
     k &= 0xFFFFFFFFFFFFFFFF
     return k - (1 << 64) if k >= (1 << 63) else k
+
+
+def _i64s(keys: list[int]) -> list[int]:
+    """``_to_i64`` over a list; the list itself when every key is already in range
+    (cluster keys are 63-bit, so on import this is two C-level scans, not a call per key)."""
+    if not keys or (min(keys) >= 0 and max(keys) < (1 << 63)):
+        return keys
+    return [_to_i64(k) for k in keys]
 
 
 def _chunks(seq: Sequence, n: int) -> Iterable[Sequence]:
