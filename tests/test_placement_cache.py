@@ -12,7 +12,7 @@ from conftest import REPO
 from tui import cluster as clu
 from tui.importer import Importer, ImportSummary, prepare_page
 from tui.pages import parse_page
-from tui.stories import PlacementCache, finish_new, split_version
+from tui.stories import PlacementCache, place_article, split_version
 from tui.store import Store
 
 sys.path.insert(0, str(REPO / "tests" / "bench"))
@@ -146,7 +146,7 @@ def test_an_import_that_fails_midway_leaves_no_trace_in_the_cache(tmp_path, prep
         for prep in prepared[:40]:
             imp._write(prep, summary)
         imp._commit()
-        real = finish_new  # new articles are placed, then stored, then finished
+        real = place_article
         calls = []
 
         def failing(*args, **kw):
@@ -155,12 +155,12 @@ def test_an_import_that_fails_midway_leaves_no_trace_in_the_cache(tmp_path, prep
                 raise RuntimeError("disk on fire")
             return real(*args, **kw)
 
-        monkeypatch.setattr("tui.importer.finish_new", failing)
+        monkeypatch.setattr("tui.importer.place_article", failing)
         for prep in prepared[40:60]:
             imp._pending = (imp._pending or []) + [(prep, summary)]
         with pytest.raises(RuntimeError):
             imp._commit()
-        monkeypatch.setattr("tui.importer.finish_new", real)
+        monkeypatch.setattr("tui.importer.place_article", real)
         for prep in prepared[40:60]:
             imp._write(prep, summary)
         imp._commit()

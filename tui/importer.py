@@ -28,7 +28,7 @@ from tui.analysis import MAX_ENTITIES, MAX_QUOTES, analyze_page
 from tui.pages import parse_page
 from tui.records import Page
 from tui.sources import iter_article_paths
-from tui.stories import PlacementCache, finish_new, place_article, story_for_new
+from tui.stories import PlacementCache, place_article
 from tui.store import Store, entity_rows, quote_rows
 from tui.textio import MAX_ARTICLE_BYTES, UnreadableError, decode_bytes
 
@@ -222,34 +222,16 @@ class Importer:
         ``unindexed``: see ``Store.put_article_rows`` (the caller indexes before committing);
         ``cache``: see ``PlacementCache`` (the caller keeps it in step with the transaction).
         """
+        aid, new = self.store.put_article_rows(prep.source, prep.content_hash, prep.page, prep.quotes,
+                                               prep.entities, feed_id=feed_id, full_text=full_text,
+                                               unindexed=unindexed)
         if prep.fingerprint_text is None:
             fp = clu.Fingerprint.from_bytes(prep.fingerprint)
         else:
             fp = clu.Fingerprint(clu.Fingerprint.keys_of_bytes(prep.fingerprint), prep.fingerprint_text)
-        if cache is not None and self._store_new(prep, fp, feed_id, full_text, unindexed, cache):
-            return True
-        aid, new = self.store.put_article_rows(prep.source, prep.content_hash, prep.page, prep.quotes,
-                                               prep.entities, feed_id=feed_id, full_text=full_text,
-                                               unindexed=unindexed)
         place_article(self.store, aid, fp, self.settings, prep.fingerprint, cache,
                       known=(None, prep.source) if new else None)
         return new
-
-    def _store_new(self, prep: Prepared, fp: clu.Fingerprint, feed_id: int | None, full_text: bool,
-                   unindexed: list[tuple[int, str, str]] | None, cache: PlacementCache) -> bool:
-        """``store_prepared`` for an article not stored yet: placed first, then stored in its
-        story (see ``stories.story_for_new``); False, having written nothing, for any other."""
-        if self.store.article_hash(prep.source) is not None:
-            return False
-        aid = self.store.next_article_id()
-        if aid is None:
-            return False
-        story, created = story_for_new(self.store, aid, prep.source, fp, self.settings, cache)
-        self.store.put_article_rows(prep.source, prep.content_hash, prep.page, prep.quotes, prep.entities,
-                                    feed_id=feed_id, full_text=full_text, unindexed=unindexed,
-                                    insert_as=(aid, story))
-        finish_new(self.store, aid, fp, prep.fingerprint, story, created, cache)
-        return True
 
     def import_page(self, source: str, page: Page, digest: str, *, feed_id: int | None = None,
                     full_text: bool = False) -> str:

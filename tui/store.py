@@ -381,7 +381,6 @@ class Store:
         feed_id: int | None = None,
         full_text: bool = False,
         unindexed: list[tuple[int, str, str]] | None = None,
-        insert_as: tuple[int, int] | None = None,
     ) -> tuple[int, bool]:
         """``put_article`` with the analysis already in row form (``quote_rows``,
         ``entity_rows``): what import workers send, cheap to pass between processes.
@@ -389,22 +388,17 @@ class Store:
         A new article is indexed for search at once, or, when ``unindexed`` is given,
         its search row is appended there and the caller must pass the list to
         ``index_articles`` before committing (a batch indexes in one go; see migration 4).
-        ``insert_as``: (id, story id) of an article the caller knows is not stored
-        (``next_article_id``, ``stories.story_for_new``).
         """
         now = time.time()
-        captions = json.dumps(page.captions, ensure_ascii=False) if page.captions else "[]"
+        captions = json.dumps(page.captions, ensure_ascii=False)
         title = page.title or _first_words(page.body)
-        cur = None if insert_as is not None else self._conn.execute(
-            "SELECT id FROM articles WHERE source=?", (source,)).fetchone()
+        cur = self._conn.execute("SELECT id FROM articles WHERE source=?", (source,)).fetchone()
         if cur is None:
-            # Into its story at once when the caller placed it already (insert_as).
-            ident, story_id = insert_as if insert_as is not None else (None, None)
             c = self._conn.execute(
-                "INSERT INTO articles(id, story_id, source, content_hash, title, outlet, published, url, body,"
-                " captions, length, full_text, feed_id, imported_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (ident, story_id, source, content_hash, title, page.source, page.published, page.url, page.body,
-                 captions, len(page.body), int(full_text), feed_id, now, now),
+                "INSERT INTO articles(source, content_hash, title, outlet, published, url, body, captions,"
+                " length, full_text, feed_id, imported_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (source, content_hash, title, page.source, page.published, page.url, page.body, captions,
+                 len(page.body), int(full_text), feed_id, now, now),
             )
             article_id = int(c.lastrowid or 0)
             new = True
@@ -465,14 +459,6 @@ class Store:
     def article_story(self, article_id: int) -> int | None:
         row = self._conn.execute("SELECT story_id FROM articles WHERE id=?", (article_id,)).fetchone()
         return row[0] if row else None
-
-    def next_article_id(self) -> int | None:
-        """The id SQLite gives the next article stored (one past the largest), None when
-        it would choose at random (the largest possible id is taken)."""
-        top = self._conn.execute("SELECT max(id) FROM articles").fetchone()[0]
-        if top is None:
-            return 1
-        return top + 1 if top < (1 << 63) - 1 else None
 
     def article_story_source(self, article_id: int) -> tuple[int | None, str | None]:
         """(story id, source) of an article, in one lookup; (None, None) if there is none."""

@@ -265,61 +265,7 @@ def place_article(store: Store, article_id: int, fp: clu.Fingerprint, settings: 
     inserted the article: no story yet).
     """
     old_story, stored_source = known if known is not None else store.article_story_source(article_id)
-    target = _decide(store, article_id, stored_source or "", old_story, fp, settings, cache)
-    created = False  # a new story, its summary already written
-    if target is None:
-        if old_story is not None and len(store.story_members(old_story)) == 1:
-            target = old_story
-        else:
-            target, created = store.new_story_of(article_id), True
-    # The index rows were dropped above and are written with the story below.
-    store.move_article(article_id, target)
-    keys = store.put_fingerprint(article_id, fp_bytes if fp_bytes is not None else fp.to_bytes(), fp.keys, target,
-                                 keys_dropped=True)
-    if cache is not None:
-        cache.written(article_id, fp, keys, target)
-    if old_story is not None and old_story != target:
-        _refresh(store, old_story)
-    if created:
-        return Placement(target, False)
-    if old_story == target:
-        _refresh(store, target)
-    else:
-        _refresh_joined(store, target, article_id, cache)
-    return Placement(target, len(store.story_members(target)) > 1)
-
-
-def story_for_new(store: Store, article_id: int, source: str, fp: clu.Fingerprint, settings: clu.ClusterSettings,
-                  cache: PlacementCache | None = None) -> tuple[int, bool]:
-    """``place_article``'s decision for an article not stored yet, that will be stored as
-    ``article_id``: (its story, whether that story is new and empty).
-
-    The caller then inserts the article into that story and calls ``finish_new``. Storing
-    it in its story at once spares rewriting the whole (body-sized) row to set its story.
-    """
-    target = _decide(store, article_id, source, None, fp, settings, cache)
-    if target is None:
-        return store.new_story(), True
-    return target, False
-
-
-def finish_new(store: Store, article_id: int, fp: clu.Fingerprint, fp_bytes: bytes, story_id: int, created: bool,
-               cache: PlacementCache | None = None) -> Placement:
-    """The rest of ``place_article`` once the article of ``story_for_new`` is stored in its story."""
-    keys = store.put_fingerprint(article_id, fp_bytes, fp.keys, story_id, keys_dropped=True)
-    if cache is not None:
-        cache.written(article_id, fp, keys, story_id)
-    if created:
-        store.refresh_story(story_id, article_id)
-        return Placement(story_id, False)
-    _refresh_joined(store, story_id, article_id, cache)
-    return Placement(story_id, len(store.story_members(story_id)) > 1)
-
-
-def _decide(store: Store, article_id: int, source: str, old_story: int | None, fp: clu.Fingerprint,
-            settings: clu.ClusterSettings, cache: PlacementCache | None) -> int | None:
-    """The story an article goes into by its best verified match or the reader's merges,
-    or None; takes the article's keys out of the index (see ``place_article``)."""
+    source = stored_source or ""
     overrides = store.overrides() if cache is None else cache.overrides()
     split = {a for kind, a, _ in overrides if kind == "split"}
     target: int | None = None
@@ -355,7 +301,27 @@ def _decide(store: Store, article_id: int, source: str, old_story: int | None, f
                 st = store.article_story(ids[other])
                 if st is not None and st != old_story:
                     target = st
-    return target
+    created = False  # a new story, its summary already written
+    if target is None:
+        if old_story is not None and len(store.story_members(old_story)) == 1:
+            target = old_story
+        else:
+            target, created = store.new_story_of(article_id), True
+    # The index rows were dropped above and are written with the story below.
+    store.move_article(article_id, target)
+    keys = store.put_fingerprint(article_id, fp_bytes if fp_bytes is not None else fp.to_bytes(), fp.keys, target,
+                                 keys_dropped=True)
+    if cache is not None:
+        cache.written(article_id, fp, keys, target)
+    if old_story is not None and old_story != target:
+        _refresh(store, old_story)
+    if created:
+        return Placement(target, False)
+    if old_story == target:
+        _refresh(store, target)
+    else:
+        _refresh_joined(store, target, article_id, cache)
+    return Placement(target, len(store.story_members(target)) > 1)
 
 
 def rebuild_stories(store: Store, settings: clu.ClusterSettings,
