@@ -83,7 +83,7 @@ def _changed(prepared) -> list:
     return out
 
 
-@pytest.mark.parametrize("mode", ["complete", "lazy", "tiny"])
+@pytest.mark.parametrize("mode", ["complete", "lazy", "tiny", "too_big_to_load"])
 def test_placing_with_the_cache_gives_the_same_stories(tmp_path, prepared, mode):
     with Store(tmp_path / "plain.db") as plain:
         _write(plain, prepared, None)
@@ -97,6 +97,10 @@ def test_placing_with_the_cache_gives_the_same_stories(tmp_path, prepared, mode)
         if mode == "complete":
             cache.load_all()
         _write(store, prepared[:130], cache)
+        if mode == "too_big_to_load":
+            cache = PlacementCache(store, max_rows=500)
+            cache.load_all()
+            assert not cache._complete and cache._held == 0
         _same_answers(store, cache, random.Random(1))
         _write(store, prepared[130:], cache)
         # Re-imported copies (updates) leave the index and come back through the cache.

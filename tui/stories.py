@@ -69,9 +69,10 @@ class PlacementCache:
                 self._held += 1
             rows.append((aid, sid))
             self._held += 1
-        self._complete = self._held <= self._max_rows
-        if not self._complete:
-            self.clear()
+            if self._held > self._max_rows:  # too big to hold: keys are read when asked for
+                self.clear()
+                return
+        self._complete = True
 
     def begin(self) -> None:
         """At the start of a write transaction: forget what may have changed since ``end``."""
