@@ -577,8 +577,13 @@ def canonical(items: Sequence[tuple[K, str]]) -> K:
     """
     if len(items) == 1:
         return items[0][0]
-    best = min(range(len(items)), key=lambda i: (*completeness(items[i][1]), i))
-    return items[best][0]
+    return most_complete([(k, completeness(body)) for k, body in items])
+
+
+def most_complete(measured: Sequence[tuple[K, tuple[int, int, int]]]) -> K:
+    """``canonical`` over bodies already measured with ``completeness`` (ties: input order)."""
+    best = min(range(len(measured)), key=lambda i: (*measured[i][1], i))
+    return measured[best][0]
 
 
 def completeness(body: str) -> tuple[int, int, int]:

@@ -247,9 +247,9 @@ def _refresh_joined(store: Store, story_id: int, joined: int, cache: PlacementCa
     if cache is None:
         bodies = store.article_bodies(pair)
         canon = clu.canonical([(a, bodies.get(a, "")) for a in pair])
-    else:  # as clu.canonical: the most complete, ties to the first
+    else:
         measure = cache.completeness(pair)
-        canon = min(pair, key=lambda a: (*measure[a], a))
+        canon = clu.most_complete([(a, measure[a]) for a in pair])
     store.refresh_story(story_id, canon)
 
 
