@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -234,6 +235,18 @@ def test_an_import_of_many_batches_in_worker_processes_stores_every_article_once
         assert titles == sorted(f"Story number {i}" for i in range(40))
         again = Importer(store).import_paths([src], workers=2)
         assert again.unchanged == 40 and again.imported == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="no process priorities here")
+def test_analysis_workers_run_below_the_importer_and_the_reader(tmp_path):
+    """The importer (the one process writing the store) and the reader's UI come first:
+    a background import must not take the CPU from either."""
+    from tui.importer import _worker_pool
+
+    ours = os.nice(0)
+    with _worker_pool(2) as pool:
+        theirs = {pool.submit(os.nice, 0).result(timeout=60) for _ in range(4)}
+    assert pool is not None and all(n > ours for n in theirs), (ours, theirs)
 
 
 def _fts_ok(store: Store) -> None:
