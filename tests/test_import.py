@@ -244,9 +244,93 @@ def test_analysis_workers_run_below_the_importer_and_the_reader(tmp_path):
     from tui.importer import _worker_pool
 
     ours = os.nice(0)
-    with _worker_pool(2) as pool:
+    with _worker_pool(2, print) as pool:
         theirs = {pool.submit(os.nice, 0).result(timeout=60) for _ in range(4)}
     assert pool is not None and all(n > ours for n in theirs), (ours, theirs)
+
+
+_MAIN_PID = os.getpid()
+
+
+def _dies_in_a_worker(job):
+    """``_prepare_job`` whose worker process dies (as if killed) on the file named die.txt."""
+    import tui.importer as imp
+
+    if job[0].endswith("die.txt") and os.getpid() != _MAIN_PID:
+        os._exit(9)
+    return imp._prepare_job_unpatched(job)
+
+
+def test_a_worker_that_dies_loses_nothing_and_the_import_says_so(tmp_path, monkeypatch, capsys):
+    import tui.importer as imp
+
+    monkeypatch.setattr(imp, "_prepare_job_unpatched", imp._prepare_job, raising=False)
+    monkeypatch.setattr(imp, "_prepare_job", _dies_in_a_worker)
+    monkeypatch.setattr(imp, "IMPORT_BATCH", 16)
+    src = tmp_path / "src"
+    write_articles(src, 60, seed=5, title="Story number {i}")
+    (src / "die.txt").write_text("A story the worker dies on.\n\nIt still gets imported in the end.\n")
+    with Store(tmp_path / "s.db") as store:
+        summary = Importer(store).import_paths([src], workers=2)
+        assert summary.imported == 61 and not summary.skipped, summary.line()
+        assert store.article_count() == 61
+    assert summary.warnings == ["an analysis worker stopped (killed or out of memory); "
+                                "the rest was analysed in one process, more slowly"]
+
+
+def test_the_import_command_prints_the_import_s_warnings(tmp_path, monkeypatch, capsys, isolated_home):
+    import tui.importer as imp
+
+    monkeypatch.setattr(imp, "_prepare_job_unpatched", imp._prepare_job, raising=False)
+    monkeypatch.setattr(imp, "_prepare_job", _dies_in_a_worker)
+    src = tmp_path / "src"
+    write_articles(src, 30, seed=6)
+    (src / "die.txt").write_text("A story the worker dies on.\n\nIt still gets imported in the end.\n")
+    assert main(["import", str(src), "--workers", "2"]) == 0
+    out = capsys.readouterr()
+    assert "imported 31," in out.out
+    assert "newsreader: warning: an analysis worker stopped" in out.err
+
+
+def test_workers_that_cannot_start_leave_the_import_to_one_process_and_say_so(tmp_path, monkeypatch):
+    import tui.importer as imp
+
+    class NoProcesses(imp.ProcessPoolExecutor):
+        def submit(self, *args, **kwargs):
+            raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(imp, "ProcessPoolExecutor", NoProcesses)
+    src = tmp_path / "src"
+    write_articles(src, 20, seed=8)
+    with Store(tmp_path / "s.db") as store:
+        summary = Importer(store).import_paths([src], workers=2)
+    assert summary.imported == 20
+    assert len(summary.warnings) == 1 and summary.warnings[0].startswith("analysis workers could not start")
+
+
+def test_a_bulk_import_hands_the_store_back_as_it_found_it(tmp_path, monkeypatch):
+    """Bulk mode (big cache, log copied back by a thread) ends with the import: the
+    thread is gone, the connection's settings are back, and the log is copied back."""
+    import threading
+
+    import tui.importer as imp
+    from tui.store import CACHE_KB, WAL_PAGES
+
+    monkeypatch.setattr(imp, "BULK_FROM", 10)
+    src = tmp_path / "src"
+    write_articles(src, 40, seed=9)
+    with Store(tmp_path / "s.db") as store:
+        seen: list[str] = []
+        summary = Importer(store).import_paths(
+            [src], workers=0, progress=lambda p: seen.extend(t.name for t in threading.enumerate()))
+        assert summary.imported == 40 and store.article_count() == 40
+        assert "newsreader-checkpoint" in seen  # it did run in bulk mode
+        assert "newsreader-checkpoint" not in [t.name for t in threading.enumerate()]
+        conn = store.conn
+        assert conn.execute("PRAGMA cache_size").fetchone()[0] == -CACHE_KB
+        assert conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == WAL_PAGES
+        busy, frames, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        assert busy == 0 and frames == copied
 
 
 def _fts_ok(store: Store) -> None:
@@ -278,11 +362,31 @@ def test_a_schema_3_store_is_migrated_and_new_articles_are_indexed_by_their_writ
     src = tmp_path / "src"
     write_articles(src, 30, seed=3, title="New story {i}")
     with Store(path) as store:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == store_mod.SCHEMA_VERSION == 4
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == store_mod.SCHEMA_VERSION
         assert store.conn.execute("SELECT count(*) FROM sqlite_master WHERE name='articles_ai'").fetchone()[0] == 0
         Importer(store).import_paths([src], workers=0)
         _fts_ok(store)
         assert store.search("zebra") == [1], "what the old trigger indexed stays searchable"
+
+
+def test_a_schema_4_store_is_migrated_and_new_copies_still_join_their_stories(tmp_path, shared_dir):
+    """Migration 5 swaps the candidate index for one that covers placement's reads."""
+    from tui import store as store_mod
+
+    seeds = sorted((shared_dir / "seeds").glob("*.txt"))
+    path = tmp_path / "s.db"
+    with Store(path) as store:
+        Importer(store).import_paths(seeds[:1], workers=0)
+        store.conn.executescript("CREATE INDEX cluster_keys_key_story ON cluster_keys(key, story_id);"
+                                 "DROP INDEX cluster_keys_key_story_article; PRAGMA user_version=4;")
+    with Store(path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == store_mod.SCHEMA_VERSION
+        plan = " ".join(r[-1] for r in store.conn.execute(
+            "EXPLAIN QUERY PLAN SELECT key, article_id, story_id FROM cluster_keys WHERE key IN (1, 2)"))
+        assert "COVERING INDEX cluster_keys_key_story_article" in plan
+        Importer(store).import_paths(seeds[1:], workers=0)
+        (sid,) = store.story_order()
+        assert len(store.story_versions(sid)) == 2, "the other copy joined the story made before the upgrade"
 
 
 def test_the_same_file_twice_in_one_batch_keeps_the_search_index_intact(tmp_path):

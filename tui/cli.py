@@ -167,6 +167,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
     print(summary.line() + f" in {summary.seconds:.1f} s")
     for s in summary.skipped:
         print(f"  skipped {_safe(s.source)}: {_safe(s.reason)}")
+    for w in summary.warnings:
+        print(f"newsreader: warning: {_safe(w)}", file=sys.stderr)
     return 1 if missing else 0
 
 

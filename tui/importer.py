@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
@@ -33,6 +33,8 @@ from tui.store import Store, entity_rows, quote_rows
 from tui.textio import MAX_ARTICLE_BYTES, UnreadableError, decode_bytes
 
 COMMIT_EVERY = 100  # articles per transaction at most (and at least every batch_seconds)
+BULK_FROM = 500  # files in one import from which it writes in bulk mode (Store.bulk_writes)
+BULK_COMMIT_EVERY = 300  # bulk mode: fewer, larger transactions write each index page fewer times
 IMPORT_BATCH = 2048  # files read and analysed per round: bounds memory at any corpus size
 WORKER_NICENESS = 10  # analysis workers run below the importer and the UI: see _lower_priority
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
@@ -70,6 +72,13 @@ class ImportSummary:
     unchanged: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
+    # What went wrong with the import itself though nothing was lost (a worker died, so
+    # the rest was analysed in this one process): said once each, after the summary.
+    warnings: list[str] = field(default_factory=list)
+
+    def warn(self, text: str) -> None:
+        if text not in self.warnings:
+            self.warnings.append(text)
 
     def line(self) -> str:
         return (f"imported {self.imported}, updated {self.updated}, unchanged {self.unchanged}, "
@@ -270,19 +279,25 @@ class Importer:
         if progress:
             progress(Progress(0, total, ""))
         self._cache = PlacementCache(self.store)
+        bulk = total >= BULK_FROM
+        self._commit_every = BULK_COMMIT_EVERY if bulk else COMMIT_EVERY
         try:
-            self._import_files(files, known, summary, progress, workers)
-            self._commit()
+            self._import_files(files, known, summary, progress, workers, bulk)
         finally:
             self._cache = None
+            self._commit_every = COMMIT_EVERY
         if progress:
             progress(Progress(total, total, ""))
         summary.seconds = time.perf_counter() - started
         return summary
 
     def _import_files(self, files: list[Path], known: dict[str, str], summary: ImportSummary,
-                      progress: Callable[[Progress], None] | None, workers: int) -> None:
-        """Read, analyse (in ``workers`` processes) and write ``files``; see ``import_paths``."""
+                      progress: Callable[[Progress], None] | None, workers: int, bulk: bool) -> None:
+        """Read, analyse (in ``workers`` processes) and write ``files``; see ``import_paths``.
+
+        ``bulk``: write as ``Store.bulk_writes`` says (its thread starts after the workers
+        are forked: a process forked while another thread runs may inherit a held lock).
+        """
         total = len(files)
         done = 0
         parents: dict[Path, str] = {}
@@ -301,7 +316,7 @@ class Importer:
                 if progress:
                     progress(Progress(done, total, result.source))
 
-        with _worker_pool(workers) as pool:
+        with _worker_pool(workers, summary.warn) as pool, self.store.bulk_writes() if bulk else nullcontext():
             # Two batches in flight: the workers analyse one while this process reads
             # the next and writes the results of the one before (no idle workers at
             # batch boundaries).
@@ -327,12 +342,13 @@ class Importer:
                         continue
                     jobs.append((source, data, p.suffix.lower() in HTML_SUFFIXES, self.settings, self.max_bytes,
                                  self.max_quotes, self.max_entities))
-                batch = _Batch(jobs, pool, workers)
+                batch = _Batch(jobs, pool, workers, summary.warn)
                 if previous is not None:
                     write_results(previous)
                 previous = batch
             if previous is not None:
                 write_results(previous)
+            self._commit()
 
     # Writes are grouped into short transactions: fast, and a kill loses at most one batch.
     # Analysis runs outside the transaction, so the write lock is held only while a batch
@@ -341,13 +357,14 @@ class Importer:
     _batch_started: float | None = None
     _pending: list[tuple[Prepared, ImportSummary]] | None = None
     _cache: PlacementCache | None = None  # during import_paths
+    _commit_every = COMMIT_EVERY
 
     def _write(self, prep: Prepared, summary: ImportSummary) -> None:
         if self._batch_started is None or self._pending is None:
             self._batch_started = time.monotonic()
             self._pending = []
         self._pending.append((prep, summary))
-        if time.monotonic() - self._batch_started >= self.batch_seconds or len(self._pending) >= COMMIT_EVERY:
+        if time.monotonic() - self._batch_started >= self.batch_seconds or len(self._pending) >= self._commit_every:
             self._commit()
 
     def _commit(self) -> None:
@@ -381,22 +398,32 @@ class Importer:
 
 
 @contextmanager
-def _worker_pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
+def _worker_pool(workers: int, warn: Callable[[str], None]) -> Iterator[ProcessPoolExecutor | None]:
     """Analysis processes, or None to analyse here.
 
     Forked when this process runs no other thread (the command line: workers
-    start at once with everything already imported), spawned otherwise.
+    start at once with everything already imported), spawned otherwise. A pool
+    that cannot start is reported through ``warn`` and the import runs here.
     """
     if workers <= 1:
         yield None
         return
     method = "fork" if threading.active_count() == 1 and "fork" in get_all_start_methods() else "spawn"
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context(method),
-                               initializer=_worker_start, initargs=(os.getpid(),))
+    pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
+        max_workers=workers, mp_context=get_context(method), initializer=_worker_start, initargs=(os.getpid(),))
+    try:
+        # Start the workers now (forked ones all at once), before this process starts
+        # any thread of its own, and know at once whether they run.
+        pool.submit(os.getpid).result()
+    except (BrokenProcessPool, OSError) as exc:
+        warn(f"analysis workers could not start ({type(exc).__name__}: {exc}); analysed in one process instead")
+        pool.shutdown(wait=False, cancel_futures=True)
+        pool = None
     try:
         yield pool
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _worker_start(parent: int) -> None:
@@ -438,15 +465,17 @@ def _lower_priority() -> None:
 class _Batch:
     """One batch of jobs, handed to the worker pool as soon as it is read."""
 
-    def __init__(self, jobs: list, pool: ProcessPoolExecutor | None, workers: int) -> None:
+    def __init__(self, jobs: list, pool: ProcessPoolExecutor | None, workers: int,
+                 warn: Callable[[str], None]) -> None:
         self.jobs = jobs
+        self.warn = warn
         self.pending: Iterator[Prepared | Skipped] | None = None
         if pool is not None and len(jobs) >= 2:
             chunk = max(1, min(64, len(jobs) // (4 * workers)))
             try:
                 self.pending = pool.map(_prepare_job, jobs, chunksize=chunk)  # submits now
             except (BrokenProcessPool, RuntimeError):
-                self.pending = None  # the pool is gone: this batch is analysed here
+                self.pending = None  # the pool is gone (and said so): this batch is analysed here
 
     def results(self) -> Iterator[Prepared | Skipped]:
         done = 0
@@ -457,7 +486,9 @@ class _Batch:
                     yield result
                 return
             except BrokenProcessPool:
-                pass  # a worker died (killed, out of memory): finish the batch here, one by one
+                # A worker died (killed, out of memory): finish here, one by one.
+                self.warn("an analysis worker stopped (killed or out of memory); "
+                          "the rest was analysed in one process, more slowly")
         yield from map(_prepare_job, self.jobs[done:])
 
 

@@ -59,17 +59,26 @@ def _prepared(folder: Path, files: list[Path]) -> list:
     return results
 
 
-def _replay(imp: Importer, results: list) -> importer.ImportSummary:
+def _replay(imp: Importer, results: list, *, bulk: bool, commit_every: int | None) -> importer.ImportSummary:
     """What ``import_paths`` does with the workers' results, in this process only."""
+    from contextlib import nullcontext
+
     from tui.stories import PlacementCache
     summary = importer.ImportSummary()
     imp._cache = PlacementCache(imp.store)
-    for r in results:
-        if not isinstance(r, importer.Skipped):
-            imp._write(r, summary)
-    imp._commit()
+    bulk = bulk and len(results) >= importer.BULK_FROM
+    imp._commit_every = commit_every or (importer.BULK_COMMIT_EVERY if bulk else importer.COMMIT_EVERY)
+    with imp.store.bulk_writes() if bulk else nullcontext():
+        for r in results:
+            if not isinstance(r, importer.Skipped):
+                imp._write(r, summary)
+        imp._commit()
     imp._cache = None
     return summary
+
+
+def _size(path: Path) -> int:
+    return path.stat().st_size if path.exists() else 0
 
 
 def _cpu(who: int) -> float:
@@ -85,6 +94,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--no-bulk", action="store_true", help="write as a small import does (an experiment)")
     ap.add_argument("--replay", action="store_true",
                     help="the write side alone: analyse once (cached), then time only storing and placing")
     ap.add_argument("--pragma", action="append", default=[], help="e.g. cache_size=-256000 (an experiment)")
@@ -104,7 +114,9 @@ def main() -> None:
                 for pragma in args.pragma:
                     store.conn.execute(f"PRAGMA {pragma}")
                 if args.commit_every:
-                    importer.COMMIT_EVERY = args.commit_every
+                    importer.COMMIT_EVERY = importer.BULK_COMMIT_EVERY = args.commit_every
+                if args.no_bulk:
+                    importer.BULK_FROM = 10**9
                 imp = Importer(store) if args.batch_seconds is None else Importer(store, batch_seconds=args.batch_seconds)
                 in_commit = 0.0
                 commits = 0
@@ -127,7 +139,7 @@ def main() -> None:
                 load = os.getloadavg()[0]
                 t = time.perf_counter()
                 if args.replay:
-                    summary = _replay(imp, prepared)
+                    summary = _replay(imp, prepared, bulk=not args.no_bulk, commit_every=args.commit_every)
                 else:
                     summary = imp.import_paths(files, workers=args.workers)
                 wall = time.perf_counter() - t
@@ -137,12 +149,13 @@ def main() -> None:
                     import pstats
                     st = pstats.Stats(prof).sort_stats("tottime")
                     st.print_stats(30)
-                    st.print_callers("execute")
+                    st.print_callers("execute|split|count|_read")
                 n = len(files)
                 print(f"{summary.line()}; {n / wall:.0f}/s ({wall:.1f} s, load {load:.1f}); "
                       f"importer {(self1 - self0) * 1000 / n:.2f} ms/article, "
                       f"workers {(kids1 - kids0) * 1000 / n:.2f} ms/article; "
-                      f"{commits} transactions, {in_commit:.1f} s in them", flush=True)
+                      f"{commits} transactions, {in_commit:.1f} s in them; "
+                      f"log grew to {_size(db.with_name(db.name + '-wal')) / 1e6:.0f} MB", flush=True)
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
