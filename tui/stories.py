@@ -262,8 +262,8 @@ def place_article(store: Store, article_id: int, fp: clu.Fingerprint, settings: 
     the persisted key index, boilerplate is counted in stories. The caller owns
     the transaction; the article's fingerprint and keys are (re)written here.
     ``fp_bytes`` must be ``fp.to_bytes()`` when given; ``cache``: see ``PlacementCache``;
-    ``known``: the article's story and source when the caller knows them (it just
-    inserted the article: no story yet).
+    ``known``: (None, source) when the caller has just inserted the article in this
+    transaction: it has no story and no index rows yet, so none are looked up.
     """
     old_story, stored_source = known if known is not None else store.article_story_source(article_id)
     source = stored_source or ""
@@ -272,7 +272,9 @@ def place_article(store: Store, article_id: int, fp: clu.Fingerprint, settings: 
     target: int | None = None
     # An updated article must not find itself: its old keys leave the index first
     # (they are written again below), which also keeps the key counts index-only.
-    if cache is None:
+    if known is not None and known[0] is None:
+        pass  # just inserted: it has no keys yet
+    elif cache is None:
         store.drop_keys(article_id)
     else:
         cache.dropped(article_id, store.drop_keys_returning(article_id))
@@ -320,9 +322,10 @@ def place_article(store: Store, article_id: int, fp: clu.Fingerprint, settings: 
         return Placement(target, False)
     if old_story == target:
         _refresh(store, target)
-    else:
-        _refresh_joined(store, target, article_id, cache)
-    return Placement(target, len(store.story_members(target)) > 1)
+        return Placement(target, len(store.story_members(target)) > 1)
+    # Another article's story (its match's, or a merge's): now two members at least.
+    _refresh_joined(store, target, article_id, cache)
+    return Placement(target, True)
 
 
 def rebuild_stories(store: Store, settings: clu.ClusterSettings,
