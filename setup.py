@@ -20,7 +20,7 @@ import sys
 from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
-# The hot path of `newsreader import`: analysis, then cleaning and decoding.
+# The hot path of `newsreader import`: analysis, cleaning and decoding, fingerprints and matching.
 NATIVE_MODULES = [
     "tui/entity_tokens.py",
     "tui/entity_rules.py",
@@ -30,9 +30,10 @@ NATIVE_MODULES = [
     "tui/speakers.py",
     "tui/pages.py",
     "tui/textio.py",
+    "tui/cluster.py",
 ]
-# Not cluster.py: its frozen settings dataclass travels to the workers by pickle, and a
-# compiled frozen dataclass cannot be unpickled (tests/test_native.py holds that line).
+# cluster.py's frozen dataclasses define __reduce__: import pickles its settings for the
+# workers, and a compiled frozen dataclass cannot be unpickled otherwise (tests/test_native.py).
 
 
 def _warn(message: str) -> None:

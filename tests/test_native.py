@@ -131,18 +131,24 @@ def test_version_says_which_analysis_runs():
 
 def test_what_import_sends_to_its_workers_and_back_survives_pickling():
     # Compiled classes pickle differently (a compiled frozen dataclass cannot be
-    # unpickled); a job that fails to unpickle breaks the worker pool and the import
-    # silently falls back to analysing everything in one process.
+    # unpickled without its own __reduce__); a job that fails to unpickle breaks the
+    # worker pool and the import falls back to analysing everything in one process.
+    import dataclasses
     import pickle
 
     from tui import cluster as clu
     from tui.importer import MAX_ARTICLE_BYTES, _prepare_job
 
     sample = sorted((REPO / "samples").glob("*.*"))[0]
-    job = (str(sample), sample.read_bytes(), sample.suffix == ".html", clu.ClusterSettings(min_containment=0.7),
-           MAX_ARTICLE_BYTES, 500, 1000)
+    # Every setting off its default: one the pickling left out would come back as the default.
+    unusual = {f.name: f.default * 2 + 1 if isinstance(f.default, int) else f.default / 2
+               for f in dataclasses.fields(clu.ClusterSettings)}
+    settings = clu.ClusterSettings(**unusual)
+    job = (str(sample), sample.read_bytes(), sample.suffix == ".html", settings, MAX_ARTICLE_BYTES, 500, 1000)
     back = pickle.loads(pickle.dumps(job))
-    assert back[3] == job[3] and back[:3] == job[:3]
+    assert back[3] == settings and dataclasses.asdict(back[3]) == unusual and back[:3] == job[:3]
+    fp = clu.fingerprint("One sentence that is long enough to count. And another one long enough too.")
+    assert pickle.loads(pickle.dumps(fp)) == fp
     result = _prepare_job(back)
     again = pickle.loads(pickle.dumps(result))
     assert again.quotes == result.quotes and again.entities == result.entities and again.page == result.page

@@ -54,7 +54,7 @@ import struct
 import zlib
 from collections import Counter
 from collections.abc import Callable, Collection, Container, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import TypeVar
 
 from rapidfuzz.distance import LCSseq
@@ -93,6 +93,11 @@ class ClusterSettings:
 
     max_candidates: int = 50
     """Incremental placement verifies at most this many candidates."""
+
+    def __reduce__(self) -> tuple[type[ClusterSettings], tuple[object, ...]]:
+        # Import sends the settings to its workers by pickle, and compiled (mypyc) frozen
+        # dataclasses cannot be unpickled the default way (attribute by attribute).
+        return (ClusterSettings, tuple(getattr(self, f.name) for f in fields(self)))
 
 
 # ------------------------------------------------------------ normalisation
@@ -210,6 +215,9 @@ class Fingerprint:
 
     keys: tuple[int, ...]
     text: str
+
+    def __reduce__(self) -> tuple[type[Fingerprint], tuple[tuple[int, ...], str]]:
+        return (Fingerprint, (self.keys, self.text))  # see ClusterSettings.__reduce__
 
     @property
     def n_tokens(self) -> int:
