@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+import time
 from pathlib import Path
 
 from tui.config import load_config
@@ -21,10 +24,19 @@ def make_app(store_path: Path, config_path: Path | None = None) -> NewsReaderApp
 
 
 async def settle(pilot) -> None:
-    """Let list loads (thread workers) and the timers after them finish."""
+    """Let list loads (thread workers), the reader's writes and the timers after them finish."""
     for _ in range(3):
         await pilot.app.workers.wait_for_complete()
+        await writes_landed(pilot)
         await pilot.pause(0.05)
+
+
+async def writes_landed(pilot, timeout: float = 10.0) -> None:
+    """Wait (at most ``timeout`` s) until the state writer has applied everything asked of it."""
+    writer = pilot.app.state_writer
+    deadline = time.monotonic() + timeout
+    while writer is not None and writer.pending and time.monotonic() < deadline:
+        await pilot.pause(0.02)
 
 
 async def show_seed_story(app: NewsReaderApp, pilot) -> int:
@@ -431,3 +443,135 @@ async def test_moving_away_and_back_before_the_preview_keeps_the_story_shown(sto
         await pilot.pause(0.3)
         assert app.current_story == shown == lst.current
         assert article_text(app).startswith(app.store.story(shown).title[:20])
+
+
+# -- the reader's writes go through a thread of their own (tui/statewriter.py) --------------
+
+
+def hold_write_lock(path: Path) -> sqlite3.Connection:
+    """Another process's write transaction, as ``newsreader import`` or ``recluster`` holds one."""
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.execute("BEGIN IMMEDIATE")
+    return conn
+
+
+def release(conn: sqlite3.Connection) -> None:
+    conn.rollback()
+    conn.close()
+
+
+def stored(path: Path, story_id: int):
+    """The story's row as a fresh connection (another process) reads it."""
+    with Store(path, readonly=True) as s:
+        return s.story(story_id)
+
+
+def list_line(app: NewsReaderApp, story_id: int) -> str:
+    """The story's line in the list as painted: "●" first when unread, then "★" when starred."""
+    lst = app.query_one(StoryList)
+    return lst.render_content_line(lst.story_ids.index(story_id), lst.size.width).text
+
+
+def shows_read(app: NewsReaderApp, story_id: int) -> bool:
+    return not list_line(app, story_id).startswith("●")
+
+
+def shows_starred(app: NewsReaderApp, story_id: int) -> bool:
+    return "★" in list_line(app, story_id)[:3]
+
+
+def error_notes(app: NewsReaderApp) -> list:
+    return [n for n in app._notifications if n.severity == "error"]
+
+
+async def until(pilot, condition, timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        await pilot.pause(0.02)
+    return True
+
+
+async def test_marking_read_while_another_process_holds_the_write_lock_keeps_the_keys_working(store_path):
+    app = make_app(store_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        lst = app.query_one(StoryList)
+        first = lst.current
+        assert app.current_story == first and not shows_read(app, first)
+        blocker = hold_write_lock(store_path)
+        try:
+            await pilot.press("m", "j")
+            assert lst.cursor == 1, "the key after the mark was handled while the lock is held"
+            await pilot.pause(0.3)
+            assert app.current_story == lst.current != first, "and the story under the cursor is shown"
+            assert not stored(store_path, first).read and not shows_read(app, first), "nothing landed yet"
+        finally:
+            release(blocker)
+        assert await until(pilot, lambda: shows_read(app, first)), "the list shows it read once the lock is free"
+        assert stored(store_path, first).read
+        assert error_notes(app) == []
+
+
+async def test_two_quick_star_toggles_end_where_they_started(store_path):
+    app = make_app(store_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        sid = app.current_story
+        blocker = hold_write_lock(store_path)
+        try:
+            await pilot.press("s", "s")  # the second before the first has landed
+        finally:
+            release(blocker)
+        await settle(pilot)
+        assert not stored(store_path, sid).starred and not shows_starred(app, sid)
+        await pilot.press("s")
+        await settle(pilot)
+        assert stored(store_path, sid).starred and shows_starred(app, sid)
+
+
+async def test_a_write_that_cannot_get_the_lock_is_a_one_line_error_and_the_reader_carries_on(store_path,
+                                                                                             monkeypatch):
+    from tui.ui import app as app_module
+
+    monkeypatch.setattr(app_module, "STATE_WRITE_TIMEOUT", 0.2)
+    app = make_app(store_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        sid = app.current_story
+        blocker = hold_write_lock(store_path)
+        try:
+            await pilot.press("s")
+            assert await until(pilot, lambda: error_notes(app)), "the failure is reported"
+            await pilot.press("j")
+            assert app.query_one(StoryList).cursor == 1
+        finally:
+            release(blocker)
+        (note,) = error_notes(app)
+        assert note.message.startswith("Could not toggle starred") and "locked" in note.message
+        assert "\n" not in note.message and "Traceback" not in note.message
+        assert app.return_code is None, "the reader is still running"
+        assert not stored(store_path, sid).starred and not shows_starred(app, sid)
+        await pilot.press("k")
+        await pilot.pause(0.3)
+        await pilot.press("s")  # with the lock free the same key works
+        await settle(pilot)
+        assert stored(store_path, sid).starred and shows_starred(app, sid)
+
+
+async def test_quitting_with_a_write_still_queued_lands_it(store_path):
+    app = make_app(store_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        sid = app.current_story
+        blocker = hold_write_lock(store_path)
+        await pilot.press("s")
+        assert app.state_writer.pending == 1 and not stored(store_path, sid).starred
+        # The other process commits a moment after the reader was told to quit.
+        releaser = threading.Timer(0.5, release, (blocker,))
+        releaser.start()
+        await pilot.press("q")
+    releaser.join()
+    assert app.state_writer.pending == 0
+    assert stored(store_path, sid).starred

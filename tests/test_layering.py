@@ -4,7 +4,8 @@ import subprocess
 import sys
 
 CORE = ["tui.store", "tui.importer", "tui.stories", "tui.cluster", "tui.quotes", "tui.entities",
-        "tui.pages", "tui.analysis", "tui.diff", "tui.textio", "tui.sanitize", "tui.sources"]
+        "tui.pages", "tui.analysis", "tui.diff", "tui.textio", "tui.sanitize", "tui.sources",
+        "tui.statewriter"]
 
 
 def test_core_modules_do_not_import_textual():

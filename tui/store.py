@@ -845,6 +845,35 @@ class Store:
             self._conn.execute("UPDATE articles SET starred=? WHERE story_id=?", (int(starred), story_id))
             self._conn.execute("UPDATE stories SET starred=? WHERE id=?", (int(starred), story_id))
 
+    def toggle_read(self, story_id: int) -> bool | None:
+        """Flip a story's read state; the new state (None: no such story)."""
+        return self._toggle("read", story_id)
+
+    def toggle_starred(self, story_id: int) -> bool | None:
+        """Flip a story's starred state; the new state (None: no such story)."""
+        return self._toggle("starred", story_id)
+
+    def _toggle(self, column: str, story_id: int) -> bool | None:
+        # Read and write in one transaction that holds the write lock from its start, so
+        # the flip is of the committed state: two toggles are always two flips.
+        assert column in ("read", "starred")
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            row = conn.execute(f"SELECT {column} FROM stories WHERE id=?", (story_id,)).fetchone()
+            if row is None:
+                conn.rollback()
+                return None
+            value = int(not row[0])
+            conn.execute(f"UPDATE articles SET {column}=? WHERE story_id=?", (value, story_id))
+            conn.execute(f"UPDATE stories SET {column}=? WHERE id=?", (value, story_id))
+            conn.commit()
+        except BaseException:
+            if conn.in_transaction:
+                conn.rollback()
+            raise
+        return bool(value)
+
     def data_version(self) -> int:
         """Changes when another connection commits: lets the UI notice new stories."""
         return int(self._conn.execute("PRAGMA data_version").fetchone()[0])

@@ -1,9 +1,11 @@
 """The reader: story list, full text, entities and quotes, driven by keyboard.
 
 The app only reads the store and records what the person does (read, starred,
-split, merge). Import and refresh run in thread workers with their own store
-connection and report progress back through ``call_from_thread``; the list
-notices their commits through SQLite's ``data_version`` and reloads in place.
+split, merge). Those writes go through a ``StateWriter`` (its own thread and
+connection, so another process's write lock never freezes the UI), which posts
+each outcome back as a message. Import and refresh run in thread workers with
+their own store connection and report progress back through ``call_from_thread``;
+the list notices their commits through SQLite's ``data_version`` and reloads in place.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import subprocess
 import threading
 import time
 import webbrowser
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.text import Text
@@ -20,6 +23,7 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
@@ -29,6 +33,7 @@ from tui import keymap as km
 from tui.config import Config
 from tui.paths import bundled_samples
 from tui.sanitize import display_line
+from tui.statewriter import DEFAULT_BUSY_TIMEOUT, StateWriter, WriteResult
 from tui.store import REBUILD_HINT, ArticleInfo, Store
 from tui.ui.article import ArticleView
 from tui.ui.panes import EntityPane, QuotePane, merge_quotes
@@ -36,6 +41,7 @@ from tui.ui.story_list import StoryList
 
 PREVIEW_DELAY = 0.08  # seconds the cursor rests before the story under it is shown
 BUSY_DELAY = 0.1  # seconds a filter may take before the bar says "searching…"
+STATE_WRITE_TIMEOUT = DEFAULT_BUSY_TIMEOUT  # seconds a read/star/split/merge waits for another process's lock
 
 # Global action id -> the App action it runs.
 _GLOBAL_ACTIONS = {
@@ -72,6 +78,15 @@ def _global_bindings() -> list[Binding]:
     return out
 
 
+class StateWritten(Message):
+    """A write of the ``StateWriter`` landed (or failed): ``then`` handles it on the UI thread."""
+
+    def __init__(self, result: WriteResult, then: Callable[[WriteResult], None]) -> None:
+        super().__init__()
+        self.result = result
+        self.then = then
+
+
 class ReaderScreen(Screen):
     """The main screen. A focus change repaints the two widgets whose :focus style
     changes (Textual restyles them) rather than the whole screen: Textual's screen
@@ -93,6 +108,7 @@ class NewsReaderApp(App[None]):
         self.store_path = store_path or config.store_path()
         self.samples_dir = samples or bundled_samples()
         self.store = Store(self.store_path)
+        self.state_writer: StateWriter | None = None  # started on mount
         self.filter_label: str | None = None
         self.current_story: int | None = None
         self.versions: list[ArticleInfo] = []
@@ -167,6 +183,7 @@ class NewsReaderApp(App[None]):
         return hints
 
     def on_mount(self) -> None:
+        self.state_writer = StateWriter(self.store_path, busy_timeout=STATE_WRITE_TIMEOUT)
         # Only what the user changed: Textual re-applies a non-empty keymap on every key
         # press, and the defaults are already the bindings' own keys.
         defaults = km.default_keymap()
@@ -333,10 +350,38 @@ class NewsReaderApp(App[None]):
     def _mark_read_on_open(self, story_id: int) -> None:
         if not self.config.get("ui.mark_read_on_open"):
             return
-        row = self.store.story(story_id)
-        if row is not None and not row.read:
-            self.store.set_read(story_id, True)
-            self.query_one(StoryList).invalidate(story_id)
+        # Asked even when the store says read: a toggle still queued may be about to unread it.
+        self._writer.set_read(story_id, True, self._after_write(
+            lambda r: self._mark_landed(story_id), "mark the story read"))
+
+    # -- the reader's writes (see tui.statewriter) ------------------------------------
+
+    @property
+    def _writer(self) -> StateWriter:
+        assert self.state_writer is not None, "the state writer starts on mount"
+        return self.state_writer
+
+    def _after_write(self, landed: Callable[[WriteResult], None], what: str) -> Callable[[WriteResult], None]:
+        """The callback for a ``StateWriter`` job: in the writer thread, post the outcome
+        back (a message never waits for the UI, which may be waiting for the writer to
+        finish at quit); on the UI thread, ``landed`` or a one-line error."""
+        def then(result: WriteResult) -> None:
+            if self._closed:
+                return
+            if result.ok:
+                landed(result)
+            else:
+                self.notify(f"Could not {what}: {display_line(result.error or '', 120)}", severity="error",
+                            timeout=6)
+
+        return lambda result: self.post_message(StateWritten(result, then))
+
+    @on(StateWritten)
+    def _state_written(self, event: StateWritten) -> None:
+        event.then(event.result)
+
+    def _mark_landed(self, story_id: int) -> None:
+        self.query_one(StoryList).invalidate(story_id)
 
     # -- showing a story ------------------------------------------------------------
 
@@ -434,18 +479,18 @@ class NewsReaderApp(App[None]):
         return self.store.story(sid) if sid is not None else None
 
     def action_toggle_read(self) -> None:
-        row = self._current_row()
-        if row is None:
+        # Decided by the writer, on the state the writes before it left: never on a
+        # possibly stale read here.
+        sid = self.current_story
+        if sid is None:
             return
-        self.store.set_read(row.id, not row.read)
-        self.query_one(StoryList).invalidate(row.id)
+        self._writer.toggle_read(sid, self._after_write(lambda r: self._mark_landed(sid), "toggle read"))
 
     def action_toggle_starred(self) -> None:
-        row = self._current_row()
-        if row is None:
+        sid = self.current_story
+        if sid is None:
             return
-        self.store.set_starred(row.id, not row.starred)
-        self.query_one(StoryList).invalidate(row.id)
+        self._writer.toggle_starred(sid, self._after_write(lambda r: self._mark_landed(sid), "toggle starred"))
 
     def _jump_unread(self, step: int) -> None:
         lst = self.query_one(StoryList)
@@ -520,22 +565,22 @@ class NewsReaderApp(App[None]):
         self.query_one(ArticleView).show_diff(title, lines, summary(lines))
 
     def action_split_version(self) -> None:
-        from tui.stories import split_version
-
         if len(self.versions) < 2:
             self.notify("Only one version: nothing to split.", timeout=2)
             return
         index = self.version_index or len(self.versions) - 1
         art = self.versions[index]
-        split_version(self.store, art.id)
-        self.notify(f"Split {display_line(art.outlet or Path(art.source).name)} into its own story.", timeout=3)
-        self.reload_stories()
-        if self.current_story is not None:
-            self.show_story(self.current_story)
+        story = self.current_story
+
+        def landed(result: WriteResult) -> None:
+            self.notify(f"Split {display_line(art.outlet or Path(art.source).name)} into its own story.", timeout=3)
+            self.reload_stories()
+            if story is not None and self.current_story == story:
+                self.show_story(self.current_story)
+
+        self._writer.split_version(art.id, self._after_write(landed, "split the version"))
 
     def action_mark_merge(self) -> None:
-        from tui.stories import merge_stories
-
         sid = self.current_story
         if sid is None:
             return
@@ -543,11 +588,15 @@ class NewsReaderApp(App[None]):
             self.merge_mark = sid
             self.notify("Story marked. Press the merge key on another story to merge it here.", timeout=4)
             return
-        merge_stories(self.store, sid, self.merge_mark)
-        self.merge_mark = None
-        self.notify("Stories merged.", timeout=3)
-        self.reload_stories()
-        self.show_story(sid)
+        other, self.merge_mark = self.merge_mark, None
+
+        def landed(result: WriteResult) -> None:
+            self.notify("Stories merged.", timeout=3)
+            self.reload_stories()
+            if self.current_story in (sid, other):  # still on it (or on the story merged away)
+                self.show_story(sid)
+
+        self._writer.merge_stories(sid, other, self._after_write(landed, "merge the stories"))
 
     def action_open_browser(self) -> None:
         if not self.versions:
@@ -655,6 +704,8 @@ class NewsReaderApp(App[None]):
 
     def on_unmount(self) -> None:
         self._closed = True
+        if self.state_writer is not None:
+            self.state_writer.close()  # what was asked for before quitting lands first
         reader = self._reader
         if reader is not None:
             reader.conn.interrupt()
