@@ -358,8 +358,8 @@ def rebuild_stories(store: Store, settings: clu.ClusterSettings,
             if ga != gb:
                 parent[gb] = ga
     final: dict[int, list[int]] = {}
-    for aid, g in group_of.items():
-        final.setdefault(find(g), []).append(aid)
+    for aid, group in group_of.items():
+        final.setdefault(find(group), []).append(aid)
     bodies = {r[0]: r[2] for r in rows}
     with store.conn:
         store.clear_stories()
