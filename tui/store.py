@@ -382,7 +382,7 @@ class Store:
         self._entity_ids.clear()
 
     @contextmanager
-    def bulk_writes(self, *, cache_mb: int = BULK_CACHE_MB) -> Iterator[None]:
+    def bulk_writes(self) -> Iterator[None]:
         """While many transactions are written back to back (an import): a bigger page
         cache, and the write-ahead log copied into the store by a thread of its own.
 
@@ -396,7 +396,7 @@ class Store:
         index pages one transaction touches, which a 32 MB cache re-read from the file.
         """
         conn = self._conn
-        conn.execute(f"PRAGMA cache_size=-{cache_mb * 1000}")
+        conn.execute(f"PRAGMA cache_size=-{BULK_CACHE_MB * 1000}")
         conn.execute(f"PRAGMA wal_autocheckpoint={BULK_WAL_PAGES}")
         checkpointer = _Checkpointer(self.path)
         try:
