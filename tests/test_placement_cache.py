@@ -83,7 +83,7 @@ def _changed(prepared) -> list:
     return out
 
 
-@pytest.mark.parametrize("mode", ["complete", "lazy", "tiny", "too_big_to_load", "outgrown"])
+@pytest.mark.parametrize("mode", ["complete", "lazy", "tiny", "too_big_to_load"])
 def test_placing_with_the_cache_gives_the_same_stories(tmp_path, prepared, mode):
     with Store(tmp_path / "plain.db") as plain:
         _write(plain, prepared, None)
@@ -95,9 +95,6 @@ def test_placing_with_the_cache_gives_the_same_stories(tmp_path, prepared, mode)
         tiny = mode == "tiny"
         cache = PlacementCache(store, max_rows=300 if tiny else 500_000, max_fingerprints=8 if tiny else 4096)
         if mode == "complete":
-            cache.load_all()
-        if mode == "outgrown":  # loaded whole, then too many rows: only the key bit set remains
-            cache = PlacementCache(store, max_rows=300)
             cache.load_all()
         _write(store, prepared[:130], cache)
         if mode == "too_big_to_load":
@@ -126,42 +123,6 @@ def test_another_connections_commit_empties_the_cache(tmp_path, prepared):
         cache.begin()
         _same_answers(store, cache, random.Random(3))
         store.conn.rollback()
-
-
-def test_keys_another_connection_adds_are_found(tmp_path, prepared):
-    """The bit set of held keys is forgotten with the rest: a key it never saw has rows now."""
-    path = tmp_path / "s.db"
-    with Store(tmp_path / "plain.db") as plain:
-        _write(plain, prepared[:120], None)
-        want = _state(plain)
-    with Store(path) as store:
-        cache = PlacementCache(store, max_rows=300)
-        cache.load_all()
-        _write(store, prepared[:60], cache)
-        with Store(path) as other:  # a second import, the copies of the first one's stories
-            _write(other, prepared[60:100], None)
-        _write(store, prepared[100:120], cache)
-        assert _state(store) == want
-        store.conn.execute("BEGIN IMMEDIATE")
-        cache.begin()
-        _same_answers(store, cache, random.Random(5))
-        store.conn.rollback()
-
-
-def test_keys_no_article_holds_are_not_read_from_the_store(tmp_path, prepared):
-    with Store(tmp_path / "s.db") as store:
-        cache = PlacementCache(store, max_rows=300)
-        cache.load_all()
-        _write(store, prepared[:100], cache)
-        assert not cache._complete, "the rows outgrew the cache: keys are read from the store"
-        rng = random.Random(6)
-        absent = [rng.getrandbits(62) for _ in range(200)]
-        assert cache.story_counts(absent, 2) == {}
-        assert cache.sharing(absent, 5, None) == []
-        # A key read from the store is held (with no rows). Only the bit set's false
-        # positives (a few percent in so small a set) are read.
-        read = [k for k in absent if k in cache._rows]
-        assert len(read) <= 20
 
 
 def test_a_write_on_the_importers_connection_between_batches_empties_the_cache(tmp_path, prepared):

@@ -310,7 +310,7 @@ class Importer:
         parents: dict[Path, str] = {}
         if self._cache is not None and self.store.key_rows_bound() <= 32 * total:
             # The index is small next to what comes: hold all of it, and never read a key.
-            self._cache.load_all(coming=32 * total)
+            self._cache.load_all()
 
         def write_results(batch: _Batch) -> None:
             nonlocal done

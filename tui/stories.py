@@ -32,13 +32,6 @@ class PlacementCache:
     queries (key story counts, articles sharing keys, their fingerprints, overrides, two
     bodies to normalise when it joins a story; ~12% of the import's write time).
 
-    Once ``load_all`` has seen the whole index, a bit set of the keys it holds (``_maybe``,
-    kept up to date by ``written``) answers most keys without the store even after the
-    rows no longer fit in memory: a new article's keys are sentence hashes, and 93% of
-    them are in no other article (3,000 new articles against a 100,000-article store),
-    so most of what placement would read is the absence of rows. A clear bit means no
-    row; a set bit (a held key, or one of the ~1-2% false positives) is read as before.
-
     It answers exactly as the store would. It holds rows read from the store and the rows
     placement writes through it; a key it has not read is read when asked for. ``begin``
     (each transaction's start, under the write lock) forgets everything when any other
@@ -59,34 +52,17 @@ class PlacementCache:
         self._overrides: list[tuple[str, str, str]] | None = None
         self._completeness: dict[int, tuple[int, int, int]] = {}  # article id -> clu.completeness(body)
         self._stamp: tuple[int, int] | None = None
-        # Bit (key & _mask) is set for every key the index may hold; None: unknown.
-        self._maybe: bytearray | None = None
-        self._mask = 0
 
     def _now(self) -> tuple[int, int]:
         # data_version moves when another connection commits; total_changes when this one writes.
         conn = self._store.conn
         return int(conn.execute("PRAGMA data_version").fetchone()[0]), conn.total_changes
 
-    def load_all(self, coming: int = 0) -> None:
-        """Hold the whole index (when it is small): no key is read again during the import,
-        and none that no article holds even once the rows no longer fit (see the class
-        docstring). ``coming``: about how many keys the import will add (sizes the bit set).
-        """
+    def load_all(self) -> None:
+        """Hold the whole index (when it is small): no key is read again during the import."""
         self.clear()
         self._stamp = self._now()
-        # About 64 bits per key keeps false positives near 1.5%; at most 16 MB.
-        bits = 1 << 16
-        while bits < 64 * (self._store.key_rows_bound() + coming) and bits < 1 << 27:
-            bits <<= 1
-        maybe = bytearray(bits >> 3)
-        mask = bits - 1
-        holding = True
         for key, aid, sid in self._store.conn.execute("SELECT key, article_id, story_id FROM cluster_keys"):
-            b = key & mask
-            maybe[b >> 3] |= 1 << (b & 7)
-            if not holding:
-                continue
             rows = self._rows.get(key)
             if rows is None:
                 rows = self._rows[key] = []
@@ -94,10 +70,9 @@ class PlacementCache:
             rows.append((aid, sid))
             self._held += 1
             if self._held > self._max_rows:  # too big to hold: keys are read when asked for
-                self._forget_rows()
-                holding = False
-        self._complete = holding
-        self._maybe, self._mask = maybe, mask
+                self.clear()
+                return
+        self._complete = True
 
     def begin(self) -> None:
         """At the start of a write transaction: forget what may have changed since ``end``."""
@@ -109,36 +84,23 @@ class PlacementCache:
         self._stamp = self._now()
 
     def clear(self) -> None:
-        """Forget everything (another writer, a rollback): all is read from the store again."""
-        self._forget_rows()
+        self._rows.clear()
         self._fps.clear()
         self._overrides = None
         self._completeness.clear()
-        self._stamp = None
-        self._maybe = None
-
-    def _forget_rows(self) -> None:
-        """Memory is full: the rows held go (the bit set stays true, and small)."""
-        self._rows.clear()
         self._held = 0
         self._complete = False
+        self._stamp = None
 
     def _read(self, keys: Sequence[int]) -> None:
         if self._complete:
             return
-        rows = self._rows
-        maybe = self._maybe
-        if maybe is None:
-            missing = [k for k in keys if k not in rows]
-        else:
-            mask = self._mask
-            missing = [k for k in keys if k not in rows and maybe[(k & mask) >> 3] >> (k & 7) & 1]
+        missing = [k for k in keys if k not in self._rows]
         if not missing:
             return
         if self._held + len(missing) > self._max_rows:
-            self._forget_rows()  # what was held went too
-            missing = list(dict.fromkeys(
-                keys if maybe is None else [k for k in keys if maybe[(k & mask) >> 3] >> (k & 7) & 1]))
+            self.clear()
+            missing = list(dict.fromkeys(keys))  # what was held went too
         conn = self._store.conn
         for i in range(0, len(missing), 500):
             chunk = missing[i : i + 500]
@@ -247,12 +209,6 @@ class PlacementCache:
         self._remember(article_id, fp)
         row = (article_id, story_id)
         get, complete = self._rows.get, self._complete
-        maybe = self._maybe
-        if maybe is not None:
-            mask = self._mask
-            for key in keys:
-                b = key & mask
-                maybe[b >> 3] |= 1 << (b & 7)
         for key in keys:
             held = get(key)
             if held is not None:
@@ -264,7 +220,7 @@ class PlacementCache:
                 continue  # not read yet: it will be read from the store, this row included
             self._held += 1
         if self._complete and self._held > self._max_rows:
-            self._forget_rows()
+            self.clear()
 
 
 def _canonical_of(store: Store, members: list[int]) -> int:
