@@ -110,3 +110,43 @@ def test_diff_treats_typography_changes_as_the_same_paragraph():
     b = 'First "quoted" paragraph - with a dash.\n\nSecond paragraph here.\n\nAn UPDATE: added later.'
     ops = [(d.op, d.text[:6]) for d in diff_versions(a, b)]
     assert ops == [("same", "First "), ("same", "Second"), ("added", "An UPD")]
+
+
+def test_a_copy_imported_while_a_merge_runs_ends_in_the_merged_story(tmp_path):
+    """The merge reads both stories' members; a copy an import places meanwhile must not be
+    left behind in the story that was merged away."""
+    import threading
+
+    src, late = tmp_path / "in", tmp_path / "late"
+    src.mkdir()
+    late.mkdir()
+    for p in SAMPLES.iterdir():
+        if p.suffix in (".txt", ".md") and p != REPRINT:
+            shutil.copy(p, src)
+    shutil.copy(REPRINT, late)
+    path = tmp_path / "s.db"
+    with Store(path) as store:
+        Importer(store).import_paths([src], workers=0)
+        keep = story_of(store, "harbourledger-kestrel-bay-libraries.txt")
+        other = story_of(store, FULL.name)
+
+        def import_the_reprint() -> None:
+            with Store(path) as second:
+                Importer(second).import_paths([late], workers=0)
+
+        importer_thread = threading.Thread(target=import_the_reprint)
+        real_members = store.story_members
+
+        def members_then_an_import(story_id: int) -> list[int]:
+            members = real_members(story_id)
+            if story_id == other and importer_thread.ident is None:
+                importer_thread.start()
+                importer_thread.join(timeout=3)  # it finishes here unless the merge holds the lock
+            return members
+
+        store.story_members = members_then_an_import  # type: ignore[method-assign]
+        merge_stories(store, keep, other)
+        importer_thread.join()
+        store.story_members = real_members  # type: ignore[method-assign]
+        assert story_of(store, REPRINT.name) == story_of(store, FULL.name) == keep
+        assert frozenset({REPRINT.name}) not in groups(store)

@@ -418,15 +418,16 @@ def _worker_pool(workers: int, warn: Callable[[str], None]) -> Iterator[ProcessP
         yield None
         return
     method = "fork" if threading.active_count() == 1 and "fork" in get_all_start_methods() else "spawn"
-    pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
+    started = ProcessPoolExecutor(
         max_workers=workers, mp_context=get_context(method), initializer=_worker_start, initargs=(os.getpid(),))
+    pool: ProcessPoolExecutor | None = started
     try:
         # Start the workers now (forked ones all at once), before this process starts
         # any thread of its own, and know at once whether they run.
-        pool.submit(os.getpid).result()
+        started.submit(os.getpid).result()
     except (BrokenProcessPool, OSError) as exc:
         warn(f"analysis workers could not start ({type(exc).__name__}: {exc}); analysed in one process instead")
-        pool.shutdown(wait=False, cancel_futures=True)
+        started.shutdown(wait=False, cancel_futures=True)
         pool = None
     try:
         yield pool

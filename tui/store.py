@@ -382,6 +382,19 @@ class Store:
         self._entity_ids.clear()
 
     @contextmanager
+    def immediate(self) -> Iterator[sqlite3.Connection]:
+        """A transaction that holds the write lock from its first statement, for a change
+        decided by what it reads: no other writer can move those rows in between."""
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._conn
+        except BaseException:
+            if self._conn.in_transaction:
+                self.rollback()
+            raise
+        self._conn.commit()
+
+    @contextmanager
     def bulk_writes(self) -> Iterator[None]:
         """While many transactions are written back to back (an import): a bigger page
         cache, and the write-ahead log copied into the store by a thread of its own.

@@ -373,11 +373,11 @@ def rebuild_stories(store: Store, settings: clu.ClusterSettings,
 
 def split_version(store: Store, article_id: int) -> int:
     """Take one version out of its story into a story of its own, and remember that."""
-    source = store.article_source(article_id)
-    old = store.article_story(article_id)
-    if source is None or old is None:
-        raise ValueError(f"no article {article_id}")
-    with store.conn:
+    with store.immediate():
+        source = store.article_source(article_id)
+        old = store.article_story(article_id)
+        if source is None or old is None:
+            raise ValueError(f"no article {article_id}")
         for kind, a, b in store.overrides():
             if kind == "merge" and source in (a, b):
                 store.remove_override(kind, a, b)
@@ -391,15 +391,19 @@ def split_version(store: Store, article_id: int) -> int:
 
 
 def merge_stories(store: Store, keep: int, other: int) -> int:
-    """Merge story ``other`` into ``keep`` by hand, and remember that."""
+    """Merge story ``other`` into ``keep`` by hand, and remember that.
+
+    The members are read under the write lock: an import placing a copy into either
+    story meanwhile would otherwise be left behind in ``other``.
+    """
     if keep == other:
         return keep
-    a_members, b_members = store.story_members(keep), store.story_members(other)
-    if not a_members or not b_members:
-        raise ValueError("both stories must exist")
-    a_src = store.article_source(_canonical_of(store, a_members)) or ""
-    b_src = store.article_source(_canonical_of(store, b_members)) or ""
-    with store.conn:
+    with store.immediate():
+        a_members, b_members = store.story_members(keep), store.story_members(other)
+        if not a_members or not b_members:
+            raise ValueError("both stories must exist")
+        a_src = store.article_source(_canonical_of(store, a_members)) or ""
+        b_src = store.article_source(_canonical_of(store, b_members)) or ""
         for aid in a_members + b_members:
             src = store.article_source(aid) or ""
             store.remove_override("split", src)
