@@ -35,9 +35,9 @@ from tui.textio import MAX_ARTICLE_BYTES, UnreadableError, decode_bytes
 COMMIT_EVERY = 100  # articles per transaction at most (and at least every batch_seconds)
 BULK_FROM = 500  # files in one import from which it writes in bulk mode (Store.bulk_writes)
 # Bulk mode: fewer, larger transactions write each page of the random-order indexes fewer
-# times (~45 page writes per article at 300 per transaction, ~30 at 1,000; the importer's
-# CPU per article -10% at 100,000 stored). A kill loses at most one transaction's articles,
-# which the next import reads again; the reader's writes wait off its UI thread.
+# times (the importer's CPU per article, 3,000 written into a 100,000-article store: 1.6-1.8
+# ms at 300 per transaction, 1.4-1.5 at 1,000). A kill loses at most one transaction's
+# articles, which the next import reads again; the reader's writes wait off its UI thread.
 BULK_COMMIT_EVERY = 1000
 BULK_BATCH_SECONDS = 2.0
 IMPORT_BATCH = 2048  # files read and analysed per round: bounds memory at any corpus size
