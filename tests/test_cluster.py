@@ -174,6 +174,20 @@ def test_fingerprint_keys_are_stable_across_processes():
     assert json.loads(out.stdout) == list(fingerprint(_body(FERRY)).keys)
 
 
+def test_a_body_measured_with_its_fingerprint_measures_as_when_measured_alone():
+    """Import measures each body beside its fingerprint (``completeness(body, fp.text)``):
+    that must pick the same canonical version as measuring the stored body later."""
+    from tui.cluster import completeness
+
+    bodies = [parse_page(a.page, name=f"{i}.txt").body for i, a in enumerate(_load_corpus().generate(150, seed=5))]
+    bodies += [_body(FERRY), _body(BRIDGE), "Short headline\n\n" + _body(FERRY), "", "UPDATE: new\n\n" + _body(FERRY)]
+    partial = 0
+    for body in bodies:
+        assert completeness(body, fingerprint(body).text) == completeness(body)
+        partial += completeness(body)[1] > 0
+    assert 0 < partial < len(bodies), "bodies with and without paragraphs that do not count"
+
+
 def _load_corpus():
     spec = importlib.util.spec_from_file_location("bench_corpus", REPO / "tests" / "bench" / "corpus.py")
     module = importlib.util.module_from_spec(spec)

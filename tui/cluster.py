@@ -309,19 +309,32 @@ def same_story(
     return containment(a.text, b.text, settings, boilerplate) >= settings.min_containment
 
 
-def _shared(a: Sequence[int], b: Sequence[int], boilerplate: Container[int]) -> tuple[int, int, int]:
-    sa = {k for k in a if k not in boilerplate}
-    sb = {k for k in b if k not in boilerplate}
-    return len(sa & sb), len(sa), len(sb)
-
-
 def candidate_order(
     fp: Fingerprint, candidates: Iterable[tuple[K, Fingerprint]], boilerplate: Container[int] = _NONE
 ) -> list[tuple[K, Fingerprint]]:
     """Candidates ranked by usable keys shared with ``fp``, most first (ties: input order)."""
-    scored = [(-_shared(fp.keys, c.keys, boilerplate)[0], i, k, c) for i, (k, c) in enumerate(candidates)]
+    return [(k, c) for _, k, c in _ranked(_usable(fp.keys, boilerplate), candidates)]
+
+
+def _usable(keys: Sequence[int], boilerplate: Container[int]) -> set[int]:
+    return {k for k in keys if k not in boilerplate}
+
+
+def _ranked(own: set[int], candidates: Iterable[tuple[K, Fingerprint]]) -> list[tuple[int, K, Fingerprint]]:
+    """(usable keys shared with ``own``, id, fingerprint), most shared first (ties: input order).
+
+    ``own`` holds no boilerplate key, so a candidate's shared keys are counted without
+    taking its own boilerplate out first (a fingerprint's keys are distinct).
+    """
+    scored: list[tuple[int, int, K, Fingerprint]] = []
+    for i, (k, c) in enumerate(candidates):
+        n = 0
+        for key in c.keys:
+            if key in own:
+                n += 1
+        scored.append((-n, i, k, c))
     scored.sort(key=lambda t: (t[0], t[1]))
-    return [(k, c) for _, _, k, c in scored]
+    return [(-n, k, c) for n, _, k, c in scored]
 
 
 def best_match(
@@ -337,8 +350,15 @@ def best_match(
     """
     best: tuple[float, K] | None = None
     own: list[str] | None = None  # fp's side of ``containment``, the same for every candidate
-    for k, c in candidate_order(fp, candidates, boilerplate)[: settings.max_candidates]:
-        if not enough_shared(*_shared(fp.keys, c.keys, boilerplate), settings):
+    usable = _usable(fp.keys, boilerplate)
+    for shared, k, c in _ranked(usable, candidates)[: settings.max_candidates]:
+        if shared < 1:
+            break  # ranked: none after this one shares a key either
+        n_c = 0
+        for key in c.keys:
+            if key not in boilerplate:
+                n_c += 1
+        if not enough_shared(shared, len(usable), n_c, settings):
             continue
         if own is None:
             own = strip_boilerplate(fp.text, boilerplate, settings).split()
@@ -594,11 +614,19 @@ def most_complete(measured: Sequence[tuple[K, tuple[int, int, int]]]) -> K:
     return measured[best][0]
 
 
-def completeness(body: str) -> tuple[int, int, int]:
-    """``canonical``'s measure of one body, least is most complete (ties: input order)."""
+def completeness(body: str, normalized: str | None = None) -> tuple[int, int, int]:
+    """``canonical``'s measure of one body, least is most complete (ties: input order).
+
+    ``normalized``: ``normalize(body)`` when the caller has it (a fingerprint's text);
+    a body whose every paragraph counts is then measured without normalising it again.
+    """
     paras = body.split("\n\n")
     sentences = [p for p in paras if len(p) >= 80 or p.rstrip().endswith(_SENTENCE_END)]
-    return -_n_tokens(normalize("\n\n".join(sentences))), len(paras) - len(sentences), -len(body)
+    if normalized is not None and len(sentences) == len(paras):
+        tokens = _n_tokens(normalized)
+    else:
+        tokens = _n_tokens(normalize("\n\n".join(sentences)))
+    return -tokens, len(paras) - len(sentences), -len(body)
 
 
 _SENTENCE_END = tuple(".!?\"'\u201d\u2019)")

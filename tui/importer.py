@@ -60,6 +60,10 @@ class Prepared:
     # The fingerprint's text as well as its compressed bytes: decompressing it again here
     # cost more (~80k instructions per article) than sending it.
     fingerprint_text: str | None = None
+    # ``clu.completeness`` of the body, measured beside the fingerprint (which usually
+    # spares it a second normalisation): placement compares it with its story's
+    # canonical version, and measuring it here was 7% of the importer's instructions.
+    completeness: tuple[int, int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +198,7 @@ def prepare_page(source: str, digest: str, page: Page, settings: clu.ClusterSett
     analysis = analyze_page(page, max_quotes=max_quotes, max_entities=max_entities)
     fp = clu.fingerprint(page.body, settings)
     return Prepared(source, digest, page, quote_rows(analysis.quotes), entity_rows(analysis.entities), fp.to_bytes(),
-                    fp.text)
+                    fp.text, clu.completeness(page.body, fp.text))
 
 
 def prepare_bytes(source: str, data: bytes, html: bool, settings: clu.ClusterSettings,
@@ -245,7 +249,7 @@ class Importer:
         else:
             fp = clu.Fingerprint(clu.Fingerprint.keys_of_bytes(prep.fingerprint), prep.fingerprint_text)
         place_article(self.store, aid, fp, self.settings, prep.fingerprint, cache,
-                      known=(None, prep.source) if new else None)
+                      known=(None, prep.source) if new else None, completeness=prep.completeness)
         return new
 
     def import_page(self, source: str, page: Page, digest: str, *, feed_id: int | None = None,

@@ -40,10 +40,14 @@ class PlacementCache:
     past ``max_rows`` it forgets and reads again.
     """
 
-    def __init__(self, store: Store, *, max_rows: int = 500_000, max_fingerprints: int = 2048) -> None:
+    def __init__(self, store: Store, *, max_rows: int = 500_000, max_fingerprints: int = 2048,
+                 max_measures: int = 200_000) -> None:
         self._store = store
         self._max_rows = max_rows
         self._max_fps = max_fingerprints
+        # Measures are three ints per article, and every article an import writes comes
+        # with its own: held for all of them, a story's canonical version is never re-read.
+        self._max_measures = max_measures
         # key -> its (article_id, story_id) rows, for every key read (an empty list: none).
         self._rows: dict[int, list[tuple[int, int | None]]] = {}
         self._held = 0  # keys + rows held, against max_rows
@@ -186,13 +190,19 @@ class PlacementCache:
         """``clu.completeness`` of the articles' bodies (a missing article's body is "")."""
         missing = [a for a in ids if a not in self._completeness]
         if missing:
-            if len(self._completeness) + len(missing) > self._max_fps:
+            if len(self._completeness) + len(missing) > self._max_measures:
                 self._completeness.clear()
                 missing = list(ids)
             bodies = self._store.article_bodies(missing)
             for a in missing:
                 self._completeness[a] = clu.completeness(bodies.get(a, ""))
         return {a: self._completeness[a] for a in ids}
+
+    def measured(self, article_id: int, measure: tuple[int, int, int]) -> None:
+        """The article's body measures ``measure`` (``clu.completeness``), as of this transaction."""
+        if len(self._completeness) >= self._max_measures:
+            self._completeness.clear()
+        self._completeness[article_id] = measure
 
     def dropped(self, article_id: int, rows: Iterable[tuple[int, int | None]]) -> None:
         """The article is being placed (again): the store deleted these (key, story_id)
@@ -255,7 +265,8 @@ def _refresh_joined(store: Store, story_id: int, joined: int, cache: PlacementCa
 
 def place_article(store: Store, article_id: int, fp: clu.Fingerprint, settings: clu.ClusterSettings,
                   fp_bytes: bytes | None = None, cache: PlacementCache | None = None,
-                  known: tuple[int | None, str] | None = None) -> Placement:
+                  known: tuple[int | None, str] | None = None,
+                  completeness: tuple[int, int, int] | None = None) -> Placement:
     """Put one stored article into the story of its best verified match, or a new story.
 
     Decides as ``cluster.place`` does (see its docstring): candidates come from
@@ -263,7 +274,8 @@ def place_article(store: Store, article_id: int, fp: clu.Fingerprint, settings: 
     the transaction; the article's fingerprint and keys are (re)written here.
     ``fp_bytes`` must be ``fp.to_bytes()`` when given; ``cache``: see ``PlacementCache``;
     ``known``: (None, source) when the caller has just inserted the article in this
-    transaction: it has no story and no index rows yet, so none are looked up.
+    transaction: it has no story and no index rows yet, so none are looked up;
+    ``completeness``: ``clu.completeness`` of its body, when the caller measured it.
     """
     old_story, stored_source = known if known is not None else store.article_story_source(article_id)
     source = stored_source or ""
@@ -278,6 +290,8 @@ def place_article(store: Store, article_id: int, fp: clu.Fingerprint, settings: 
         store.drop_keys(article_id)
     else:
         cache.dropped(article_id, store.drop_keys_returning(article_id))
+    if cache is not None and completeness is not None:
+        cache.measured(article_id, completeness)
     if source not in split:
         split_ids = set(store.article_ids_by_source(split).values()) if split else set()
 
