@@ -15,6 +15,7 @@ import os
 import stat
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -40,7 +41,11 @@ BULK_FROM = 500  # files in one import from which it writes in bulk mode (Store.
 # articles, which the next import reads again; the reader's writes wait off its UI thread.
 BULK_COMMIT_EVERY = 1000
 BULK_BATCH_SECONDS = 2.0
-IMPORT_BATCH = 2048  # files read and analysed per round: bounds memory at any corpus size
+IMPORT_BATCH = 1024  # files read and analysed per round: bounds memory at any corpus size
+# Batches handed to the workers ahead of the one being written. With one ahead, the
+# workers sat idle whenever they finished it before the importer finished writing;
+# in-flight files are IMPORT_BATCH * (BATCHES_AHEAD + 1), as with 2,048 and one ahead.
+BATCHES_AHEAD = 3
 WORKER_NICENESS = 10  # analysis workers run below the importer and the UI: see _lower_priority
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 
@@ -328,10 +333,10 @@ class Importer:
                     progress(Progress(done, total, result.source))
 
         with _worker_pool(workers, summary.warn) as pool, self.store.bulk_writes() if bulk else nullcontext():
-            # Two batches in flight: the workers analyse one while this process reads
-            # the next and writes the results of the one before (no idle workers at
-            # batch boundaries).
-            previous: _Batch | None = None
+            # Batches in flight: the workers analyse those ahead while this process reads
+            # the next and writes the results of the oldest (no idle workers at batch
+            # boundaries, nor while one batch takes this process longer to write).
+            ahead: deque[_Batch] = deque()
             for start in range(0, total, IMPORT_BATCH):
                 jobs: list[tuple[str, bytes, bool, clu.ClusterSettings, int, int, int]] = []
                 for p in files[start : start + IMPORT_BATCH]:
@@ -353,12 +358,11 @@ class Importer:
                         continue
                     jobs.append((source, data, p.suffix.lower() in HTML_SUFFIXES, self.settings, self.max_bytes,
                                  self.max_quotes, self.max_entities))
-                batch = _Batch(jobs, pool, workers, summary.warn)
-                if previous is not None:
-                    write_results(previous)
-                previous = batch
-            if previous is not None:
-                write_results(previous)
+                ahead.append(_Batch(jobs, pool, workers, summary.warn))
+                if len(ahead) > BATCHES_AHEAD:
+                    write_results(ahead.popleft())
+            while ahead:
+                write_results(ahead.popleft())
             self._commit()
 
     # Writes are grouped into short transactions: fast, and a kill loses at most one batch.
