@@ -51,10 +51,11 @@ def _extract(text: str) -> list[Entity]:
     sports = bool(first_words) and first_words[0] in SPORTS and (
         any(t.text == "-" for t in lines[0][:4]) or "-" in lines[0][0].text
     )
-    lower_seen = frozenset(" ".join(lower_words).replace(",", " ").split())
+    # Only spaces, tabs and commas separate the words collected (see tokenize).
+    lower_text = " " + " ".join(lower_words).replace(",", " ").replace("\t", " ") + " "
     solo = sports and first_words[0] in SOLO_SPORTS
     line_first, dated_lines = line_facts(lines)
-    doc = Doc(text, load(), sports, solo, lower_seen, line_first, dated_lines)
+    doc = Doc(text, load(), sports, solo, lower_text, line_first, dated_lines)
     caps_lines = []
     for toks in lines:
         if line_is_caps(toks, lower_count.get(toks[0].line, 0)):
