@@ -46,19 +46,30 @@ _THE_OR_PARTICLE = NAME_PARTICLES | {"the"}
 TYPES: dict[str, EntityType] = {"person": "person", "organization": "organization", "place": "place"}
 
 
-@dataclass(slots=True)
 class Span:
-    """A typed (or not yet typed) mention candidate before folding."""
+    """A typed (or not yet typed) mention candidate before folding.
 
-    start: int
-    end: int
-    text: str
-    type: str | None  # None: a lone word decided in the second pass
-    canon: str
-    ntok: int
-    caps: bool = False
-    confident: bool = True
-    tokens: tuple[str, ...] = ()
+    A plain slotted class rather than a dataclass: compiled with mypyc, a dataclass's
+    generated __init__ runs as interpreted Python (some 3,000 instructions a span, and an
+    article makes dozens); this one is native.  Nothing compares spans by value.
+    """
+
+    __slots__ = ("start", "end", "text", "type", "canon", "ntok", "caps", "confident", "tokens")
+
+    def __init__(self, start: int, end: int, text: str, type: str | None, canon: str, ntok: int,
+                 caps: bool = False, confident: bool = True, tokens: tuple[str, ...] = ()) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
+        self.type = type  # None: a lone word decided in the second pass
+        self.canon = canon
+        self.ntok = ntok
+        self.caps = caps
+        self.confident = confident
+        self.tokens = tokens
+
+    def __repr__(self) -> str:
+        return f"Span({self.start}, {self.end}, {self.text!r}, {self.type!r}, {self.canon!r})"
 
 
 @dataclass(slots=True)
