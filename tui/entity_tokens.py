@@ -196,21 +196,22 @@ def tokenize(text: str, limit: int, lower_count: dict[int, int], lower_words: li
                 prev_punct = bol = False
                 continue
             poss = False
-            if "'" in t or "’" in t:
-                # "Trump's": the name is the part before the possessive.
-                pm = POSSESSIVE.search(t)
-                if pm and pm.start() > 0:
-                    e = s + pm.start()
-                    t = t[: pm.start()]
-                    poss = True
-            if "-" in t:
-                # "Washington-based": the name is the part before the suffix.
-                h = t.find("-")
-                rest = t[h + 1 :]
-                if h > 0 and _starts_upper(t) and rest.isalpha() and rest.islower():
-                    e = s + h
-                    t = t[:h]
-                    poss = True  # "Ohio-based KeyCorp": two names, not one
+            if not t.isalnum():  # most words hold no apostrophe or hyphen: skip both tests
+                if "'" in t or "’" in t:
+                    # "Trump's": the name is the part before the possessive.
+                    pm = POSSESSIVE.search(t)
+                    if pm and pm.start() > 0:
+                        e = s + pm.start()
+                        t = t[: pm.start()]
+                        poss = True
+                if "-" in t:
+                    # "Washington-based": the name is the part before the suffix.
+                    h = t.find("-")
+                    rest = t[h + 1 :]
+                    if h > 0 and _starts_upper(t) and rest.isalpha() and rest.islower():
+                        e = s + h
+                        t = t[:h]
+                        poss = True  # "Ohio-based KeyCorp": two names, not one
             cap = _starts_upper(t) or (t[:3] in ("al-", "el-") and t[3:4].isupper())
             append(Tok(t, s, e, "word", t.casefold(), cap, prev_punct, line, len(out), poss, seq, bol))
             prev_punct = bol = False
