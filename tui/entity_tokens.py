@@ -34,10 +34,21 @@ _MAIL = r"[\w.+-]+@[\w-]+\.[\w.]+"
 # listed characters before its categories, and a listed hit is much cheaper.
 _REST = (
     r"|[A-Z]\.(?:[A-Z]\.)+(?:[A-Z]\b)?"  # acronym
+    r"CAP_RUN"
     r"|[^\W\d_][a-zA-Z\w]*+(?:[-'’&][^\W_]++)*+"  # word
     r"|\d[\d,.:/-]*+"  # number
     r"|[^\w\s]"  # punctuation
 )
+
+
+# Two or more plain capitalised words ("Security Council President") one space apart, as
+# one match: each match costs the engine and findall far more than splitting the run in
+# tokenize(), and most capitalised words stand in such runs.  Each word must end where the
+# word alternative would end it (no letter, digit, "_", apostrophe, hyphen or "&" next),
+# and, when the text holds an address, where no mail address could go on either.
+_CAP_RUN = r"|[A-Z][a-z]++END(?: [A-Z][a-z]++END)++"
+_RUN_END = r"(?![\w'’&-])"
+_RUN_END_MAIL = r"(?![\w'’&.+@-])"
 
 
 @cache
@@ -56,7 +67,8 @@ def _token_re(al_el: bool, web: bool, mail: bool) -> re.Pattern[str]:
     skip = _SKIP.replace("ITEM", _ITEM).replace("AL_EL_FIRST", _AL_EL_FIRST if al_el else "")
     skip = skip.replace("AL_EL", _AL_EL if al_el else "")
     url = "".join("|" + p for p, on in ((_WEB, web), (_MAIL, mail)) if on)
-    return re.compile(r"([\s_]*+)(" + skip + url + _REST + ")")
+    rest = _REST.replace("CAP_RUN", _CAP_RUN.replace("END", _RUN_END_MAIL if mail else _RUN_END))
+    return re.compile(r"([\s_]*+)(" + skip + url + rest + ")")
 
 
 SKIP: Final = 0
@@ -65,6 +77,7 @@ ACR: Final = 2
 WORD: Final = 3
 NUM: Final = 4
 PUNCT: Final = 5
+RUN: Final = 6
 
 
 def _kind(t: str, urls: bool) -> int:
@@ -72,7 +85,8 @@ def _kind(t: str, urls: bool) -> int:
 
     Only a skip holds white space (and it ends on it); only an address holds "@" or
     opens with a scheme; a number opens on a digit, which no word does; only an
-    acronym has a period second; a lone character is a word if it is alphanumeric.
+    acronym has a period second; only a run of capitalised words holds a space
+    without ending on one; a lone character is a word if it is alphanumeric.
     """
     last = ord(t[-1])
     if last == 32 or last == 9:
@@ -83,7 +97,9 @@ def _kind(t: str, urls: bool) -> int:
     if 48 <= first <= 57 or first > 127 and t[0].isdecimal():
         return NUM
     if len(t) > 1:
-        return ACR if ord(t[1]) == 46 else WORD
+        if ord(t[1]) == 46:
+            return ACR
+        return RUN if 65 <= first <= 90 and " " in t else WORD
     if 65 <= first <= 90 or 97 <= first <= 122 or first > 127 and t.isalnum():
         return WORD
     return PUNCT
@@ -215,6 +231,18 @@ def tokenize(text: str, limit: int, lower_count: dict[int, int], lower_words: li
             cap = _starts_upper(t) or (t[:3] in ("al-", "el-") and t[3:4].isupper())
             append(Tok(t, s, e, "word", t.casefold(), cap, prev_punct, line, len(out), poss, seq, bol))
             prev_punct = bol = False
+            continue
+        if kind == RUN:
+            # The words of the run, each as the word alternative would have matched it
+            # (ASCII letters only: no possessive or suffix to cut), one space apart.
+            for w in t.split(" "):
+                e = s + len(w)
+                append(Tok(w, s, e, "word", w.casefold(), True, prev_punct, line, len(out), False, seq, bol))
+                prev_punct = bol = False
+                seq += 1
+                s = e + 1
+            seq -= 1
+            pos = e
             continue
         if kind == SKIP:
             pos = e = s + len(t)
