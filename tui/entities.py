@@ -13,8 +13,6 @@ linear in the text length.
 
 from __future__ import annotations
 
-from itertools import groupby
-from operator import attrgetter
 
 from tui.entity_fold import group_entities, type_spans
 from tui.entity_lexicon import SOLO_SPORTS, SPORTS
@@ -25,7 +23,6 @@ from tui.records import Entity
 
 # Text past this is not looked at: no real article is longer, and it bounds the time.
 MAX_CHARS = 300_000
-_LINE = attrgetter("line")
 
 
 def extract_entities(text: str) -> list[Entity]:
@@ -43,7 +40,15 @@ def _extract(text: str) -> list[Entity]:
     lower_count: dict[int, int] = {}
     lower_words: list[str] = []
     all_toks = tokenize(text, limit, lower_count, lower_words)
-    lines: list[list[Tok]] = [list(g) for _, g in groupby(all_toks, _LINE)]
+    # A plain loop rather than itertools.groupby: compiled, it reads the line number
+    # natively instead of through attrgetter and a boxed int per token.
+    lines: list[list[Tok]] = []
+    cur_line = -1
+    for t in all_toks:
+        if t.line != cur_line:
+            cur_line = t.line
+            lines.append([])
+        lines[-1].append(t)
     if not lines:
         return []
     # A sports page opens "SOCCER - ..." (or "Baseball-Results of ...").
@@ -51,10 +56,11 @@ def _extract(text: str) -> list[Entity]:
     sports = bool(first_words) and first_words[0] in SPORTS and (
         any(t.text == "-" for t in lines[0][:4]) or "-" in lines[0][0].text
     )
-    lower_seen = frozenset(" ".join(lower_words).replace(",", " ").split())
+    # Only spaces, tabs and commas separate the words collected (see tokenize).
+    lower_text = " " + " ".join(lower_words).replace(",", " ").replace("\t", " ") + " "
     solo = sports and first_words[0] in SOLO_SPORTS
     line_first, dated_lines = line_facts(lines)
-    doc = Doc(text, load(), sports, solo, lower_seen, line_first, dated_lines)
+    doc = Doc(text, load(), sports, solo, lower_text, line_first, dated_lines)
     caps_lines = []
     for toks in lines:
         if line_is_caps(toks, lower_count.get(toks[0].line, 0)):

@@ -46,19 +46,30 @@ _THE_OR_PARTICLE = NAME_PARTICLES | {"the"}
 TYPES: dict[str, EntityType] = {"person": "person", "organization": "organization", "place": "place"}
 
 
-@dataclass(slots=True)
 class Span:
-    """A typed (or not yet typed) mention candidate before folding."""
+    """A typed (or not yet typed) mention candidate before folding.
 
-    start: int
-    end: int
-    text: str
-    type: str | None  # None: a lone word decided in the second pass
-    canon: str
-    ntok: int
-    caps: bool = False
-    confident: bool = True
-    tokens: tuple[str, ...] = ()
+    A plain slotted class rather than a dataclass: compiled with mypyc, a dataclass's
+    generated __init__ runs as interpreted Python (some 3,000 instructions a span, and an
+    article makes dozens); this one is native.  Nothing compares spans by value.
+    """
+
+    __slots__ = ("start", "end", "text", "type", "canon", "ntok", "caps", "confident", "tokens")
+
+    def __init__(self, start: int, end: int, text: str, type: str | None, canon: str, ntok: int,
+                 caps: bool = False, confident: bool = True, tokens: tuple[str, ...] = ()) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
+        self.type = type  # None: a lone word decided in the second pass
+        self.canon = canon
+        self.ntok = ntok
+        self.caps = caps
+        self.confident = confident
+        self.tokens = tokens
+
+    def __repr__(self) -> str:
+        return f"Span({self.start}, {self.end}, {self.text!r}, {self.type!r}, {self.canon!r})"
 
 
 @dataclass(slots=True)
@@ -69,7 +80,9 @@ class Doc:
     gaz: Gazetteer
     sports: bool
     solo_sport: bool = False  # cricket, tennis, golf...: results lines list people
-    lower_seen: frozenset[str] = frozenset()  # words the article also writes in lower case
+    # The words the article also writes in lower case, each between single spaces (see
+    # writes_lower): a handful of look-ups per article, so no set of every word is built.
+    lower_text: str = " "
     line_first: dict[int, int] = field(default_factory=dict)  # line -> index of its first token
     dated_lines: frozenset[int] = frozenset()  # lines opening with a date: datelines
     spans: list[Span] = field(default_factory=list)
@@ -78,6 +91,11 @@ class Doc:
 
 
 # --------------------------------------------------------------------------- lookups
+def writes_lower(doc: Doc, low: str) -> bool:
+    """Whether the article also writes the word ``low`` in lower case ("human rights")."""
+    return " " + low + " " in doc.lower_text
+
+
 def _place(doc: Doc, s: str, ntok: int, strict: bool) -> tuple[str, str] | None:
     """Canonical name and kind of a place, or None; ``strict`` asks for a well-known one."""
     key = s.casefold()
@@ -440,7 +458,7 @@ def _resolve_unknown_name(doc: Doc, seq: list[Tok], toks: list[Tok]) -> None:
         prv = tok_before(toks, seq[0])
         if not confident and prv is not None and prv.low == "the" and not prv.cap:
             _emit(doc, seq, "organization", confident=False)  # "the Hong Kong Standard said"
-        elif not confident and any(t.low in doc.lower_seen for t in seq[1:]):
+        elif not confident and any(writes_lower(doc, t.low) for t in seq[1:]):
             return  # "Human Rights", "Democracy Wall": the article writes these words in lower case
         else:
             _emit(doc, seq, "person", confident=confident)
@@ -472,7 +490,7 @@ def _resolve_lone_word(doc: Doc, seq: list[Tok], toks: list[Tok]) -> None:
         return  # a label ("Scorers :"), not a name
     if t.bol and not doc.sports and nxt is not None and nxt.kind == "num" and _known(doc, seq) is None:
         return  # a row label in a table of figures ("Sales 12.50 13.00")
-    if t.sent_start and t.kind == "word" and t.low in doc.lower_seen:
+    if t.sent_start and t.kind == "word" and writes_lower(doc, t.low):
         return
     gaz = doc.gaz
     listed = t.low in gaz.first_names or t.low in gaz.surname_rank or gaz.has_place(t.low) or t.text in ALIASES

@@ -11,23 +11,44 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Final
 
 from tui.entity_lexicon import ABBREVIATIONS, COMMON_WORDS, NAME_PARTICLES
 
-_SKIP = r"(?P<skip>(?:(?:AL_EL[a-z][\w'’-]*+|,)[ \t]++)++)"
+# A run of plain lower-case words (each followed by a space or tab) and commas.  The first
+# item is spelt out as two alternatives that open on a character class: the regex engine
+# then rules an alternative out on the first character without entering it, and the skip
+# is tried at every token.  AL_EL_FIRST is the "al-" check of the first word, made after
+# its first letter so that the alternative still opens on the class.
+_ITEM = r"(?:AL_EL[a-z][a-z\w'’-]*+|,)[ \t]++"
+_SKIP = r"[a-z]AL_EL_FIRST[a-z\w'’-]*+[ \t]++(?:ITEM)*+|,[ \t]++(?:ITEM)*+"
 _AL_EL = r"(?!(?:al|el)-[A-ZÀ-ÖØ-Þ])"  # "al-Assad" is a name, not a lower-case word
-_WEB = r"(?:https?://|www\.)[^\s<>\"]+"
+_AL_EL_FIRST = r"(?!(?<=[ae])l-[A-ZÀ-ÖØ-Þ])"
+_WEB = r"https?://[^\s<>\"]+|www\.[^\s<>\"]+"
 _MAIL = r"[\w.+-]+@[\w-]+\.[\w.]+"
 # Possessive quantifiers ("*+", "++"): each repeated class is disjoint from what follows
 # it, so giving back characters could never help a match, and the engine keeps no
 # backtracking state.  The acronym's first "X." is spelt out so a capitalised word fails
-# it on the period without entering the general repeat.
+# it on the period without entering the general repeat.  "a-z" and "a-zA-Z" inside
+# classes that hold \w already change nothing they match: the engine tests a class's
+# listed characters before its categories, and a listed hit is much cheaper.
 _REST = (
-    r"|(?P<acr>[A-Z]\.(?:[A-Z]\.)+(?:[A-Z]\b)?)"
-    r"|(?P<word>[^\W\d_]\w*+(?:[-'’&][^\W_]++)*+)"
-    r"|(?P<num>\d[\d,.:/-]*+)"
-    r"|(?P<punct>[^\w\s])"
+    r"|[A-Z]\.(?:[A-Z]\.)+(?:[A-Z]\b)?"  # acronym
+    r"CAP_RUN"
+    r"|[^\W\d_][a-zA-Z\w]*+(?:[-'’&][^\W_]++)*+"  # word
+    r"|\d[\d,.:/-]*+"  # number
+    r"|[^\w\s]"  # punctuation
 )
+
+
+# Two or more plain capitalised words ("Security Council President") one space apart, as
+# one match: each match costs the engine and findall far more than splitting the run in
+# tokenize(), and most capitalised words stand in such runs.  Each word must end where the
+# word alternative would end it (no letter, digit, "_", apostrophe, hyphen or "&" next),
+# and, when the text holds an address, where no mail address could go on either.
+_CAP_RUN = r"|[A-Z][a-z]++END(?: [A-Z][a-z]++END)++"
+_RUN_END = r"(?![\w'’&-])"
+_RUN_END_MAIL = r"(?![\w'’&.+@-])"
 
 
 @cache
@@ -37,14 +58,51 @@ def _token_re(al_el: bool, web: bool, mail: bool) -> re.Pattern[str]:
     Most articles hold no address and no "al-" name; trying those alternatives at every
     word is a sixth of the scan.  The leading group takes the gap before a token
     (white space and "_", the only characters no alternative starts on), so matches
-    tile the text: ``findall`` then hands back plain tuples, offsets follow from the
-    lengths, and no match object is built per token.  The groups: 1 gap, 2 skip,
-    3 url, 4 acr, 5 word, 6 num, 7 punct.
+    tile the text: ``findall`` then hands back plain (gap, token) pairs, offsets follow
+    from the lengths, and no match object is built per token.  There is one group for
+    the token rather than one per kind: a group per alternative made every alternative
+    open on a group mark, which the engine cannot rule out on the first character, and
+    five more strings per token; ``_kind`` tells the kinds apart instead.
     """
-    url = "|".join(p for p, on in ((_WEB, web), (_MAIL, mail)) if on) or "(?!)"
-    return re.compile(
-        r"([\s_]*+)(?:" + _SKIP.replace("AL_EL", _AL_EL if al_el else "") + "|(?P<url>" + url + ")" + _REST + ")"
-    )
+    skip = _SKIP.replace("ITEM", _ITEM).replace("AL_EL_FIRST", _AL_EL_FIRST if al_el else "")
+    skip = skip.replace("AL_EL", _AL_EL if al_el else "")
+    url = "".join("|" + p for p, on in ((_WEB, web), (_MAIL, mail)) if on)
+    rest = _REST.replace("CAP_RUN", _CAP_RUN.replace("END", _RUN_END_MAIL if mail else _RUN_END))
+    return re.compile(r"([\s_]*+)(" + skip + url + rest + ")")
+
+
+SKIP: Final = 0
+URL: Final = 1
+ACR: Final = 2
+WORD: Final = 3
+NUM: Final = 4
+PUNCT: Final = 5
+RUN: Final = 6
+
+
+def _kind(t: str, urls: bool) -> int:
+    """Which alternative of the token regex matched ``t``, read off its characters.
+
+    Only a skip holds white space (and it ends on it); only an address holds "@" or
+    opens with a scheme; a number opens on a digit, which no word does; only an
+    acronym has a period second; only a run of capitalised words holds a space
+    without ending on one; a lone character is a word if it is alphanumeric.
+    """
+    last = ord(t[-1])
+    if last == 32 or last == 9:
+        return SKIP
+    if urls and (t.startswith(("http://", "https://", "www.")) or len(t) > 1 and "@" in t):
+        return URL
+    first = ord(t[0])
+    if 48 <= first <= 57 or first > 127 and t[0].isdecimal():
+        return NUM
+    if len(t) > 1:
+        if ord(t[1]) == 46:
+            return ACR
+        return RUN if 65 <= first <= 90 and " " in t else WORD
+    if 65 <= first <= 90 or 97 <= first <= 122 or first > 127 and t.isalnum():
+        return WORD
+    return PUNCT
 
 
 _KEEP_PUNCT = frozenset(".&():-—–/")
@@ -60,6 +118,17 @@ def _is_cap_start(c: str) -> bool:
     """The character class [A-ZÀ-ÖØ-Þ] that starts a name after a connector."""
     o = ord(c)  # integer compares: compiled code has no fast path for comparing strings
     return 65 <= o <= 90 or 0xC0 <= o <= 0xD6 or 0xD8 <= o <= 0xDE
+
+
+# ASCII by integer compares; str.islower() and isupper() are method calls in compiled code.
+def _starts_lower(t: str) -> bool:
+    o = ord(t[0])
+    return 97 <= o <= 122 if o < 128 else t[0].islower()
+
+
+def _starts_upper(t: str) -> bool:
+    o = ord(t[0])
+    return 65 <= o <= 90 if o < 128 else t[0].isupper()
 
 
 POSSESSIVE = re.compile(r"['’]s?$")
@@ -114,13 +183,14 @@ def tokenize(text: str, limit: int, lower_count: dict[int, int], lower_words: li
     prev_punct = True
     bol = True
     seq = -1
-    token_re = _token_re(
-        "al-" in text or "el-" in text, "://" in text or "www." in text, "@" in text
-    )
+    web = "://" in text or "www." in text
+    mail = "@" in text
+    token_re = _token_re("al-" in text or "el-" in text, web, mail)
+    urls = web or mail
     pos = 0  # where the next match starts: matches tile text[:limit]
     # Typed so that compiled (mypyc) code treats the pieces as str, not as unknown objects.
-    matches: list[tuple[str, str, str, str, str, str, str]] = token_re.findall(text, 0, limit)
-    for gap, skip, url, acr, t, num, punct in matches:
+    matches: list[tuple[str, str]] = token_re.findall(text, 0, limit)
+    for gap, t in matches:
         seq += 1
         if gap:
             if "\n" in gap:
@@ -133,35 +203,48 @@ def tokenize(text: str, limit: int, lower_count: dict[int, int], lower_words: li
             s = pos + len(gap)
         else:
             s = pos
-        if t:  # word
+        kind = _kind(t, urls)
+        if kind == WORD:
             pos = e = s + len(t)
-            if t[0].islower() and t not in keep_lower and not (t.startswith("al-") or t.startswith("el-")):
+            if _starts_lower(t) and t not in keep_lower and not (t.startswith("al-") or t.startswith("el-")):
                 nlow += 1
                 lower_words.append(t)
                 prev_punct = bol = False
                 continue
             poss = False
-            if "'" in t or "’" in t:
-                # "Trump's": the name is the part before the possessive.
-                pm = POSSESSIVE.search(t)
-                if pm and pm.start() > 0:
-                    e = s + pm.start()
-                    t = t[: pm.start()]
-                    poss = True
-            if "-" in t:
-                # "Washington-based": the name is the part before the suffix.
-                h = t.find("-")
-                rest = t[h + 1 :]
-                if h > 0 and t[0].isupper() and rest.isalpha() and rest.islower():
-                    e = s + h
-                    t = t[:h]
-                    poss = True  # "Ohio-based KeyCorp": two names, not one
-            cap = t[0].isupper() or (t[:3] in ("al-", "el-") and t[3:4].isupper())
+            if not t.isalnum():  # most words hold no apostrophe or hyphen: skip both tests
+                if "'" in t or "’" in t:
+                    # "Trump's": the name is the part before the possessive.
+                    pm = POSSESSIVE.search(t)
+                    if pm and pm.start() > 0:
+                        e = s + pm.start()
+                        t = t[: pm.start()]
+                        poss = True
+                if "-" in t:
+                    # "Washington-based": the name is the part before the suffix.
+                    h = t.find("-")
+                    rest = t[h + 1 :]
+                    if h > 0 and _starts_upper(t) and rest.isalpha() and rest.islower():
+                        e = s + h
+                        t = t[:h]
+                        poss = True  # "Ohio-based KeyCorp": two names, not one
+            cap = _starts_upper(t) or (t[:3] in ("al-", "el-") and t[3:4].isupper())
             append(Tok(t, s, e, "word", t.casefold(), cap, prev_punct, line, len(out), poss, seq, bol))
             prev_punct = bol = False
             continue
-        if skip:
-            t = skip
+        if kind == RUN:
+            # The words of the run, each as the word alternative would have matched it
+            # (ASCII letters only: no possessive or suffix to cut), one space apart.
+            for w in t.split(" "):
+                e = s + len(w)
+                append(Tok(w, s, e, "word", w.casefold(), True, prev_punct, line, len(out), False, seq, bol))
+                prev_punct = bol = False
+                seq += 1
+                s = e + 1
+            seq -= 1
+            pos = e
+            continue
+        if kind == SKIP:
             pos = e = s + len(t)
             if e < limit and _is_cap_start(text[e]):
                 last = t.rsplit(None, 1)[-1]
@@ -193,8 +276,7 @@ def tokenize(text: str, limit: int, lower_count: dict[int, int], lower_words: li
             lower_words.append(t)
             prev_punct = bol = False
             continue
-        if punct:
-            t = punct
+        if kind == PUNCT:
             pos = s + 1
             if t not in keep_punct:
                 # Only these marks matter to the rules; the rest just separate names.
@@ -208,14 +290,12 @@ def tokenize(text: str, limit: int, lower_count: dict[int, int], lower_words: li
                 t == "." and len(out) >= 2 and out[-2].end == s and _is_abbreviation(out[-2].text)
             )
             continue
-        if num:
-            pos = s + len(num)
-            append(Tok(num, s, pos, "num", num.casefold(), False, prev_punct, line, len(out), False, seq, bol))
-        elif acr:
-            pos = s + len(acr)
-            append(Tok(acr, s, pos, "acr", acr.casefold(), True, prev_punct, line, len(out), False, seq, bol))
-        else:  # url: web and mail addresses hold no names worth listing
-            pos = s + len(url)
+        pos = s + len(t)
+        if kind == NUM:
+            append(Tok(t, s, pos, "num", t.casefold(), False, prev_punct, line, len(out), False, seq, bol))
+        elif kind == ACR:
+            append(Tok(t, s, pos, "acr", t.casefold(), True, prev_punct, line, len(out), False, seq, bol))
+        # else an address: web and mail addresses hold no names worth listing
         prev_punct = bol = False
     if nlow:
         lower_count[line] = lower_count.get(line, 0) + nlow

@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from tui.records import Entity, Quote
@@ -72,17 +71,27 @@ class _Mark(NamedTuple):
     glyph: str
 
 
-@dataclass(slots=True)
 class Span:
-    """A quoted stretch of one paragraph, marks excluded."""
+    """A quoted stretch of one paragraph, marks excluded.
 
-    start: int
-    end: int
-    open_pos: int  # index of the opening mark, or the paragraph start when opened earlier
-    close_end: int  # index after the closing mark, or the paragraph end when left open
-    opened: bool
-    closed: bool
-    single: bool
+    A plain slotted class rather than a dataclass, whose __init__ would run interpreted
+    in the compiled module (see speakers.Attribution).
+    """
+
+    __slots__ = ("start", "end", "open_pos", "close_end", "opened", "closed", "single")
+
+    def __init__(self, start: int, end: int, open_pos: int, close_end: int, opened: bool, closed: bool,
+                 single: bool) -> None:
+        self.start = start
+        self.end = end
+        self.open_pos = open_pos  # index of the opening mark, or the paragraph start when opened earlier
+        self.close_end = close_end  # index after the closing mark, or the paragraph end when left open
+        self.opened = opened
+        self.closed = closed
+        self.single = single
+
+    def __repr__(self) -> str:
+        return f"Span({self.start}, {self.end}, {self.open_pos}, {self.close_end})"
 
 
 def _classify(text: str, i: int, glyph: str) -> _Mark | None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -353,17 +352,31 @@ def _abbreviation_before(text: str, pos: int) -> bool:
     return (len(word) == 1 and word.isupper()) or word.lower() in _ABBREVIATIONS
 
 
-@dataclass(frozen=True, slots=True)
 class Attribution:
-    """Speaker of one quote: canonical name and the mention it rests on."""
+    """Speaker of one quote: canonical name and the mention it rests on.  Never changed once made.
 
-    name: str | None = None
-    start: int | None = None
-    end: int | None = None
-    pronoun: bool = False
-    # how it was found: "verb" (a speech verb next to the quote), "colon", "subject"
-    # (sentence subject of an introduced quote), "neighbour" (another quote's speaker)
-    rule: str = "verb"
+    A plain slotted class rather than a frozen dataclass: compiled with mypyc, the
+    dataclass's generated __init__ runs as interpreted Python; this one is native.
+    """
+
+    __slots__ = ("name", "start", "end", "pronoun", "rule")
+
+    def __init__(self, name: str | None = None, start: int | None = None, end: int | None = None,
+                 pronoun: bool = False, rule: str = "verb") -> None:
+        self.name = name
+        self.start = start
+        self.end = end
+        self.pronoun = pronoun
+        # how it was found: "verb" (a speech verb next to the quote), "colon", "subject"
+        # (sentence subject of an introduced quote), "neighbour" (another quote's speaker)
+        self.rule = rule
+
+    def found_by(self, rule: str) -> Attribution:
+        """The same attribution, found by another rule."""
+        return Attribution(self.name, self.start, self.end, self.pronoun, rule)
+
+    def __repr__(self) -> str:
+        return f"Attribution({self.name!r}, {self.start}, {self.end}, {self.pronoun}, {self.rule!r})"
 
 
 _NONE = Attribution()
@@ -909,7 +922,7 @@ class SpeakerResolver:
             if words >= 3:
                 got = self._sentence_subject(start, open_pos)
                 if got is not None:
-                    got = replace(got, rule="subject")
+                    got = got.found_by("subject")
         return got
 
     def _clause_speaker(self, start: int, end: int) -> Attribution | None:
@@ -919,7 +932,7 @@ class SpeakerResolver:
         if m and not self._after_preposition(start, m.start("np")) and not self._after_verb(start, m.start("np")):
             toks = _tokens(m.group("np"))
             if toks and toks[0].lower().strip(".,") not in _NOT_NAME:
-                return replace(self._make(m.group("np"), m.start("np")), rule="colon")
+                return self._make(m.group("np"), m.start("np")).found_by("colon")
         verbs = self._verbs_in(start, end)
         for vm in reversed(verbs):
             word = vm.word
@@ -992,7 +1005,7 @@ class SpeakerResolver:
     def _neighbour(self, idx: int) -> Attribution:
         """A quote with no attribution of its own: a split or continued quotation."""
         got = self._neighbour_rules(idx)
-        return replace(got, rule="neighbour") if got.start is not None else got
+        return got.found_by("neighbour") if got.start is not None else got
 
     def _neighbour_rules(self, idx: int) -> Attribution:
         open_pos, close_end = self.spans[idx]
