@@ -35,6 +35,7 @@ from tui.paths import bundled_samples
 from tui.sanitize import display_line
 from tui.statewriter import DEFAULT_BUSY_TIMEOUT, StateWriter, WriteResult
 from tui.store import REBUILD_HINT, ArticleInfo, Store
+from tui.ui import compositor
 from tui.ui.article import ArticleView
 from tui.ui.panes import EntityPane, QuotePane, merge_quotes
 from tui.ui.story_list import StoryList
@@ -93,6 +94,11 @@ class ReaderScreen(Screen):
     repaints everything on focus, which made opening a story cost a full-screen frame."""
 
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if compositor.supported():
+            self._compositor = compositor.LineCroppingCompositor()
 
 
 class NewsReaderApp(App[None]):
