@@ -60,6 +60,14 @@ def fresh_paint(app) -> VirtualTerminal:
     return term
 
 
+def assert_fresh(app, term: VirtualTerminal) -> None:
+    seen = term.cells
+    expected = fresh_paint(app).cells
+    wrong = [y for y in range(len(seen)) if seen[y] != expected[y]]
+    assert not wrong, "\n".join(f"{y}: shown {''.join(c for c, _ in seen[y])!r}\n"
+                                f"{y}: fresh {''.join(c for c, _ in expected[y])!r}" for y in wrong)
+
+
 async def test_the_screen_after_moves_scrolls_marks_and_focus_changes_is_a_fresh_paint(store_path, tmp_path):
     write_articles(tmp_path / "more", 24, seed=7)
     with Store(store_path) as store:
@@ -75,6 +83,8 @@ async def test_the_screen_after_moves_scrolls_marks_and_focus_changes_is_a_fresh
         assert lst.top > 0
         await pilot.press("k", "k", "m", "s")  # marks change the row's look
         await settle(pilot)
+        await pilot.press("k")
+        assert_fresh(app, term)
         for _ in range(lst.size.height + 2):  # back up past the top: rows painted before come back
             await pilot.press("k")
         await pilot.press("pagedown", "j", "tab")  # the cursor dims when focus leaves the list
@@ -82,8 +92,4 @@ async def test_the_screen_after_moves_scrolls_marks_and_focus_changes_is_a_fresh
         await pilot.press("shift+tab", "shift+tab", "j", "G", "k")
         await settle(pilot)
         assert term.updates > 20
-        seen = term.cells
-        expected = fresh_paint(app).cells
-        wrong = [y for y in range(len(seen)) if seen[y] != expected[y]]
-        assert not wrong, "\n".join(f"{y}: shown {''.join(c for c, _ in seen[y])!r}\n"
-                                    f"{y}: fresh {''.join(c for c, _ in expected[y])!r}" for y in wrong)
+        assert_fresh(app, term)

@@ -120,7 +120,7 @@ class NewsReaderApp(App[None]):
         self.versions: list[ArticleInfo] = []
         self.version_index = 0
         self.merge_mark: int | None = None
-        self._data_version = 0
+        self._data_version: int | None = None  # what the state writer saw last (see _poll_store)
         self._pending_story: int | None = None
         self._pending_at = 0.0
         self._preview_timer = None
@@ -200,7 +200,7 @@ class NewsReaderApp(App[None]):
         if theme in self.available_themes:
             self.theme = theme
         self._apply_width(self.size.width)
-        self._data_version = self.store.data_version()
+        self._data_version = self._writer.data_version()
         # Paint the first screenful at once; the full list arrives from a worker.
         first = self.store.story_order(limit=max(100, self.size.height * 2))
         self.query_one(StoryList).set_ids(first)
@@ -309,8 +309,10 @@ class NewsReaderApp(App[None]):
     def _poll_store(self) -> None:
         if self._closed:
             return
-        version = self.store.data_version()
-        if version != self._data_version:
+        # The writer's view, not this connection's: the reader's own marks (committed by
+        # the writer) must not reload the whole list, tens of ms at 100,000 stories.
+        version = self._writer.data_version()
+        if version is not None and version != self._data_version:
             self._data_version = version
             self.reload_stories()
             self.query_one(StoryList).invalidate()
@@ -704,7 +706,9 @@ class NewsReaderApp(App[None]):
     def _import_finished(self, line: str) -> None:
         self._hide_progress()
         self.notify(f"Samples: {line}", timeout=4)
-        self._data_version = self.store.data_version()
+        version = self._writer.data_version()
+        if version is not None:  # else the next poll reloads once more
+            self._data_version = version
         self.reload_stories()
         self.query_one(StoryList).invalidate()
 
