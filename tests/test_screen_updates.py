@@ -32,7 +32,7 @@ class VirtualTerminal:
             if seg.control:
                 for code in seg.control:
                     if code[0] == ControlType.CURSOR_MOVE_TO:
-                        x, y = code[1] - 1, code[2] - 1
+                        x, y = code[1], code[2]
                 continue
             for ch in seg.text:
                 if ch == "\n":
@@ -90,6 +90,11 @@ async def test_the_screen_after_moves_scrolls_marks_and_focus_changes_is_a_fresh
         await pilot.press("pagedown", "j", "tab")  # the cursor dims when focus leaves the list
         await settle(pilot)
         await pilot.press("shift+tab", "shift+tab", "j", "G", "k")
+        await settle(pilot)
+        await pilot.press("slash", "x")  # the search box pushes the list down, filtered
+        await settle(pilot)
+        assert_fresh(app, term)
+        await pilot.press("escape", "j")
         await settle(pilot)
         assert term.updates > 20
         assert_fresh(app, term)
