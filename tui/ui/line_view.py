@@ -128,8 +128,8 @@ class LineView(Widget):
         thumb_style = self.cached_style("base") + self.cached_style("line-view--thumb")
         self._paint = (width, Segment("▐", thumb_style), Segment(" ", thumb_style), t0, t1)
         self.prepare_paint()
-        if not self._reusable(crop):
-            return super().render_lines(crop)
+        if type(self).line_key is LineView.line_key or not self._reusable(crop):
+            return super().render_lines(crop)  # nothing to reuse: no keys (the text, the panes)
         # Everything else a finished line depends on, besides its key and the thumb.
         look = (self.size, tuple(map(id, self.get_line_filters())), self.background_colors, self.opacity)
         if look != self._strips_look or len(self._strips) > MAX_KEPT_STRIPS:
