@@ -300,4 +300,11 @@ class WrappedView(LineView):
         if index >= len(self._lines):
             return Strip.blank(width, base)
         segs, cells, block = self._lines[index]
-        return self.decorate(Strip(segs, cells).apply_style(base).crop_extend(0, width, base), block)
+        if cells > width:
+            return self.decorate(Strip(segs, cells).apply_style(base).crop_extend(0, width, base), block)
+        # The same segments as the line above gives, in one new Strip rather than three
+        # (each with its own caches): opening a story paints every line of the text and panes.
+        styled = list(Segment.apply_style(segs, base))
+        if cells < width:
+            styled.append(Segment(" " * (width - cells), base))
+        return self.decorate(Strip(styled, width), block)
