@@ -575,3 +575,41 @@ async def test_quitting_with_a_write_still_queued_lands_it(store_path):
     releaser.join()
     assert app.state_writer.pending == 0
     assert stored(store_path, sid).starred
+
+
+async def test_the_readers_own_marks_do_not_reload_the_list_but_another_processs_writes_do(store_path):
+    # A reload reads the whole story list again (tens of ms at 100,000 stories): it is
+    # for others' commits (an import, a refresh), not for the reader's own read/star marks.
+    app = make_app(store_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        sid = await show_seed_story(app, pilot)
+        lst = app.query_one(StoryList)
+        reloads: list[bool] = []
+        reload = app.reload_stories
+
+        def counted(**kwargs) -> None:
+            reloads.append(True)
+            reload(**kwargs)
+
+        app.reload_stories = counted  # type: ignore[method-assign]
+
+        def row_shown(story: int) -> str:
+            return lst.render_line(lst.story_ids.index(story) - lst.top).text
+
+        was_read = app.store.story(sid).read
+        await pilot.press("m", "s")
+        await settle(pilot)
+        app._poll_store()  # what the 2 s poll does
+        await settle(pilot)
+        assert app.store.story(sid).read is not was_read and app.store.story(sid).starred
+        assert row_shown(sid).startswith(("●" if was_read else " ") + "★"), "the marks show in the list"
+        assert reloads == [], "the reader's own marks do not reload the list"
+
+        other_id = next(i for i in lst.story_ids if i != sid and not app.store.story(i).starred)
+        with Store(store_path) as other:  # another process's connection
+            other.set_starred(other_id, True)
+        app._poll_store()
+        await settle(pilot)
+        assert len(reloads) == 1, "another process's write reloads the list"
+        assert row_shown(other_id)[1] == "★"

@@ -59,6 +59,9 @@ class StateWriter:
         self._lock = threading.Lock()
         self._pending = 0
         self._closed = False
+        # Held while a write uses the connection (data_version must not wait for one).
+        self._conn_lock = threading.Lock()
+        self._conn_open = True
         # A daemon: an app that dies without closing it must not hang the interpreter's exit
         # (SQLite rolls back a transaction cut short; nothing half-written remains).
         self._thread = threading.Thread(target=self._run, name="newsreader-statewriter", daemon=True)
@@ -96,6 +99,19 @@ class StateWriter:
 
     # -- the thread -------------------------------------------------------------
 
+    def data_version(self) -> int | None:
+        """SQLite's ``data_version`` as this writer's connection sees it, or None while a
+        write is using the connection (or after ``close``). It moves with every commit of
+        another connection (an import, a refresh) and never with this writer's own: the
+        reader polls it to notice new stories without reloading its whole list after each
+        of its own marks."""
+        if not self._conn_lock.acquire(blocking=False):
+            return None
+        try:
+            return self._store.data_version() if self._conn_open else None
+        finally:
+            self._conn_lock.release()
+
     @property
     def pending(self) -> int:
         """Writes asked for whose callback has not returned yet."""
@@ -126,15 +142,16 @@ class StateWriter:
                 if job is None:
                     return
                 fn, done = job
-                try:
-                    result = WriteResult(value=fn(store))
-                except Exception as exc:  # noqa: BLE001 - every failure is reported, none kills the thread
-                    if store.conn.in_transaction:
-                        try:
-                            store.rollback()
-                        except Exception:  # noqa: BLE001
-                            pass
-                    result = WriteResult(error=_one_line(exc))
+                with self._conn_lock:
+                    try:
+                        result = WriteResult(value=fn(store))
+                    except Exception as exc:  # noqa: BLE001 - every failure is reported, none kills the thread
+                        if store.conn.in_transaction:
+                            try:
+                                store.rollback()
+                            except Exception:  # noqa: BLE001
+                                pass
+                        result = WriteResult(error=_one_line(exc))
                 try:
                     done(result)
                 except Exception:  # noqa: BLE001 - the caller's callback must not stop later writes
@@ -143,7 +160,9 @@ class StateWriter:
                     with self._lock:
                         self._pending -= 1
         finally:
-            store.close()
+            with self._conn_lock:
+                self._conn_open = False
+                store.close()
 
 
 def _one_line(exc: BaseException) -> str:

@@ -35,6 +35,7 @@ from tui.paths import bundled_samples
 from tui.sanitize import display_line
 from tui.statewriter import DEFAULT_BUSY_TIMEOUT, StateWriter, WriteResult
 from tui.store import REBUILD_HINT, ArticleInfo, Store
+from tui.ui import compositor
 from tui.ui.article import ArticleView
 from tui.ui.panes import EntityPane, QuotePane, merge_quotes
 from tui.ui.story_list import StoryList
@@ -94,6 +95,11 @@ class ReaderScreen(Screen):
 
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if compositor.supported():
+            self._compositor = compositor.LineCroppingCompositor()
+
 
 class NewsReaderApp(App[None]):
     """newsreader's Textual app."""
@@ -114,7 +120,7 @@ class NewsReaderApp(App[None]):
         self.versions: list[ArticleInfo] = []
         self.version_index = 0
         self.merge_mark: int | None = None
-        self._data_version = 0
+        self._data_version: int | None = None  # what the state writer saw last (see _poll_store)
         self._pending_story: int | None = None
         self._pending_at = 0.0
         self._preview_timer = None
@@ -194,7 +200,7 @@ class NewsReaderApp(App[None]):
         if theme in self.available_themes:
             self.theme = theme
         self._apply_width(self.size.width)
-        self._data_version = self.store.data_version()
+        self._data_version = self._writer.data_version()
         # Paint the first screenful at once; the full list arrives from a worker.
         first = self.store.story_order(limit=max(100, self.size.height * 2))
         self.query_one(StoryList).set_ids(first)
@@ -303,8 +309,10 @@ class NewsReaderApp(App[None]):
     def _poll_store(self) -> None:
         if self._closed:
             return
-        version = self.store.data_version()
-        if version != self._data_version:
+        # The writer's view, not this connection's: the reader's own marks (committed by
+        # the writer) must not reload the whole list, tens of ms at 100,000 stories.
+        version = self._writer.data_version()
+        if version is not None and version != self._data_version:
             self._data_version = version
             self.reload_stories()
             self.query_one(StoryList).invalidate()
@@ -392,8 +400,15 @@ class NewsReaderApp(App[None]):
             return
         self.version_index = max(0, min(version, len(self.versions) - 1))
         self._show_version(highlight)
+        # The text first: the sidebar (two queries, wrapping, half the lines painted)
+        # follows in the frame after, so the story is on screen a few ms sooner.
+        self.call_after_refresh(self._show_sidebar, story_id, self.versions[0].id)
+
+    def _show_sidebar(self, story_id: int, canonical_id: int) -> None:
+        if self._closed or story_id != self.current_story:
+            return  # another story was opened meanwhile: its own call fills the panes
         self.query_one(EntityPane).show_entities(self.store.story_entities(story_id))
-        quotes = merge_quotes(self.store.story_quotes(story_id), self.versions[0].id)
+        quotes = merge_quotes(self.store.story_quotes(story_id), canonical_id)
         self.query_one(QuotePane).show_quotes(quotes)
 
     def _show_version(self, highlight: tuple[int, int] | None = None) -> None:
@@ -698,7 +713,9 @@ class NewsReaderApp(App[None]):
     def _import_finished(self, line: str) -> None:
         self._hide_progress()
         self.notify(f"Samples: {line}", timeout=4)
-        self._data_version = self.store.data_version()
+        version = self._writer.data_version()
+        if version is not None:  # else the next poll reloads once more
+            self._data_version = version
         self.reload_stories()
         self.query_one(StoryList).invalidate()
 

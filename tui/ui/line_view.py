@@ -12,7 +12,7 @@ because ``rich_style`` walks every ancestor and cost more than the text itself.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 
 from rich.segment import Segment
 from rich.style import Style
@@ -25,6 +25,7 @@ from textual.widget import Widget
 from tui.ui.wrap import wrap
 
 WHEEL_STEP = 3  # lines per mouse-wheel notch
+MAX_KEPT_STRIPS = 2000  # finished lines kept for reuse (a few screenfuls of scrolling)
 
 
 class LineView(Widget):
@@ -37,6 +38,13 @@ class LineView(Widget):
         self._top = 0
         self._style_cache: dict[str, Style] = {}
         self._paint: tuple[int, Segment, Segment, int, int] = (0, Segment(" "), Segment(" "), 0, 0)
+        # Finished lines (Textual's styles and filters applied) by (line_key, thumb shown),
+        # valid for the look in _strips_look. A scroll by one line moves every line on
+        # screen: Textual paints them all again (~40 lines through its styles cache, then
+        # cut and encoded anew by the compositor); handing back the very Strip painted
+        # before also reuses what Textual caches on it (its cuts, its terminal text).
+        self._strips: dict[tuple[Hashable, bool], Strip] = {}
+        self._strips_look: tuple = ()
 
     # -- what subclasses provide -------------------------------------------------
 
@@ -46,6 +54,12 @@ class LineView(Widget):
     def render_content_line(self, index: int, width: int) -> Strip:
         """Line ``index`` of the content, exactly ``width`` cells wide (``index`` may be past the end)."""
         raise NotImplementedError
+
+    def line_key(self, index: int) -> Hashable | None:
+        """What content line ``index`` shows, as a key that changes whenever its painting
+        would (None: paint it afresh every time, the default). Keyed lines are painted once
+        and reused wherever they land on screen, until ``forget_lines`` or a style change."""
+        return None
 
     # -- styles ------------------------------------------------------------------
 
@@ -59,6 +73,15 @@ class LineView(Widget):
 
     def _drop_styles(self) -> None:
         self._style_cache.clear()
+        self._strips.clear()
+
+    def forget_lines(self, matches: Callable[[Hashable], bool] | None = None) -> None:
+        """Paint again the lines whose key ``matches`` (all lines when None) next time they show."""
+        if matches is None:
+            self._strips.clear()
+        else:
+            for key in [k for k in self._strips if matches(k[0])]:
+                del self._strips[key]
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -105,7 +128,46 @@ class LineView(Widget):
         thumb_style = self.cached_style("base") + self.cached_style("line-view--thumb")
         self._paint = (width, Segment("▐", thumb_style), Segment(" ", thumb_style), t0, t1)
         self.prepare_paint()
-        return super().render_lines(crop)
+        if type(self).line_key is LineView.line_key or not self._reusable(crop):
+            return super().render_lines(crop)  # nothing to reuse: no keys (the text, the panes)
+        # Everything else a finished line depends on, besides its key and the thumb.
+        look = (self.size, tuple(map(id, self.get_line_filters())), self.background_colors, self.opacity)
+        if look != self._strips_look or len(self._strips) > MAX_KEPT_STRIPS:
+            self._strips.clear()
+            self._strips_look = look
+        top, kept = self._top, self._strips
+        keys = [self.line_key(top + y) for y in crop.line_range]
+        thumbs = [t0 <= y < t1 for y in crop.line_range]
+        strips: list[Strip | None] = [None if key is None else kept.get((key, thumb))
+                                      for key, thumb in zip(keys, thumbs)]
+        start = 0
+        while start < len(strips):
+            if strips[start] is not None:
+                start += 1
+                continue
+            end = start
+            while end < len(strips) and strips[end] is None:
+                end += 1
+            painted = super().render_lines(Region(0, crop.y + start, crop.width, end - start))
+            for i, strip in enumerate(painted, start):
+                strips[i] = strip
+                if keys[i] is not None:
+                    kept[(keys[i], thumbs[i])] = strip
+            start = end
+        return strips  # type: ignore[return-value]  # every None was painted above
+
+    def _reusable(self, crop: Region) -> bool:
+        """Whether finished lines can be reused for ``crop``: whole lines of a widget
+        whose screen lines are its content lines (no top or bottom border, padding or
+        outline), as the story list is. Anything else is left to Textual as is."""
+        if crop.x or crop.width != self.size.width:
+            return False
+        styles = self.styles
+        gutter = styles.gutter
+        if gutter.top or gutter.bottom:
+            return False
+        outline = styles.outline
+        return not (outline[0][0] or outline[2][0])
 
     def prepare_paint(self) -> None:
         """Hook: called once before the lines of a paint are rendered."""
@@ -238,4 +300,11 @@ class WrappedView(LineView):
         if index >= len(self._lines):
             return Strip.blank(width, base)
         segs, cells, block = self._lines[index]
-        return self.decorate(Strip(segs, cells).apply_style(base).crop_extend(0, width, base), block)
+        if cells > width:
+            return self.decorate(Strip(segs, cells).apply_style(base).crop_extend(0, width, base), block)
+        # The same segments as the line above gives, in one new Strip rather than three
+        # (each with its own caches): opening a story paints every line of the text and panes.
+        styled = list(Segment.apply_style(segs, base))
+        if cells < width:
+            styled.append(Segment(" " * (width - cells), base))
+        return self.decorate(Strip(styled, width), block)

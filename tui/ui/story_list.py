@@ -96,6 +96,7 @@ class StoryList(LineView, can_focus=True):
         self._ids = ids
         self._rows.clear()
         self._painted.clear()
+        self.forget_lines()
         pos = 0
         if keep is not None:
             try:
@@ -111,11 +112,13 @@ class StoryList(LineView, can_focus=True):
         if story_id is None:
             self._rows.clear()
             self._painted.clear()
+            self.forget_lines()
             self.refresh()
             return
         self._rows.pop(story_id, None)
         for key in [k for k in self._painted if k[0] == story_id]:
             del self._painted[key]
+        self.forget_lines(lambda key: key[0] == story_id)  # type: ignore[index]
         # Only its line, when on screen (marking a story read must not repaint the list).
         shown = self._ids[self._top : self._top + self.size.height]
         if story_id in shown:
@@ -168,6 +171,13 @@ class StoryList(LineView, can_focus=True):
     def line_count(self) -> int:
         return len(self._ids)
 
+    def line_key(self, index: int) -> tuple[int, bool] | None:
+        # A row looks the same wherever it is on screen: its story, and whether the
+        # cursor is on it (the cursor's own look changes with focus, which forgets all).
+        if 0 <= index < len(self._ids):
+            return self._ids[index], index == self.cursor
+        return None
+
     def render_content_line(self, index: int, width: int) -> Strip:
         base = self.cached_style("base")
         if not self._ids:
@@ -187,6 +197,7 @@ class StoryList(LineView, can_focus=True):
                                                        "story-list--meta", "story-list--star"))
         if styles != self._painted_with or len(self._painted) > 2000:
             self._painted.clear()
+            self.forget_lines()
             self._painted_with = styles
 
     def _render_row(self, row: StoryRow, width: int, is_cursor: bool) -> list[Segment]:
