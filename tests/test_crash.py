@@ -155,6 +155,7 @@ from tui.cli import main
 # small enough that kills land between them.
 tui.importer.BULK_FROM = 1
 tui.importer.BULK_COMMIT_EVERY = 40
+tui.importer.BULK_BATCH_SECONDS = 0.5
 sys.exit(main(["import", sys.argv[1], "--workers", "2"]))
 """
 
