@@ -9,8 +9,8 @@ from rich.cells import cell_len
 from rich.segment import ControlType, Segment
 from rich.style import Style
 
-from tests.conftest import write_articles
-from tests.test_app import make_app, settle
+from conftest import write_articles
+from test_app import make_app, settle
 from tui.importer import Importer
 from tui.store import Store
 from tui.ui.story_list import StoryList
