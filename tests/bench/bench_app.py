@@ -12,7 +12,8 @@ measures, from the bytes the app writes to the terminal:
 * launch: from exec to the first story title on screen;
 * key-to-frame: from writing ``j`` to the first byte of the next frame, p50/p95;
 * CPU per key: the app's user+system CPU over 100 cursor moves, divided by 100;
-* open: from ``j`` to the next story's body text on screen;
+* open: from Enter on the next story to the last byte of its painting (text, then
+  entities and quotes), ``open_text_ms``: to its body text on screen;
 * search: from the last key of a query to its first screenful of results on screen
   (the newest matches; ``search_all_ms``: until every match is counted);
 * entity filter: from Enter in the entity pane to the filtered list on screen;
@@ -105,6 +106,28 @@ class Term:
                 if (pattern.search(text) if pattern else needle in text):
                     return time.perf_counter() - start
         return None
+
+    def wait_then_quiet(self, needle: str, quiet: float = 0.1, timeout: float = 3.0) -> tuple[float | None, float | None]:
+        """Seconds until ``needle`` shows in the output since the call, and until the last
+        byte before the output stays quiet for ``quiet`` seconds (everything painted)."""
+        start = time.perf_counter()
+        seen = b""
+        got = last = None
+        while time.perf_counter() - start < timeout:
+            r, _, _ = select.select([self.fd], [], [], quiet if got is not None else 0.05)
+            if not r:
+                if got is not None:
+                    break
+                continue
+            try:
+                chunk = os.read(self.fd, 65536)
+            except OSError:
+                break
+            last = time.perf_counter() - start
+            seen += chunk
+            if got is None and needle in clean(seen).replace("\r", "").replace("\n", ""):
+                got = last
+        return got, (last if got is not None else None)
 
     def wait_for_both(self, first: str, final: str, timeout: float = 30.0) -> tuple[float | None, float | None]:
         """Seconds until regex ``first`` shows, and until regex ``final`` shows, in the output since the call."""
@@ -275,20 +298,23 @@ def ui_run(env: dict[str, str], db: Path) -> dict:
     res["key_to_frame_ms_p50"] = round(statistics.median(lat), 1) if lat else None
     res["key_to_frame_ms_p95"] = round(sorted(lat)[int(0.95 * (len(lat) - 1))], 1) if lat else None
     res["cpu_ms_per_key"] = round((cpu1 - cpu0) * 1000 / 100, 2)
-    # Open: Enter on the next story (before its preview is due) until its body text is on screen.
+    # Open: Enter on the next story (before its preview is due) until its body text is on
+    # screen, and until the whole of it is painted (entities and quotes follow the text).
     os.write(term.fd, b"g")
     term.read_for(0.5)
-    opens = []
+    opens, texts = [], []
     for body in bodies[:20]:
         os.write(term.fd, b"j")
         term.read_for(0.02)
         os.write(term.fd, b"\r")
-        d = term.wait_for(body[:12], timeout=3)
-        if d is not None:
-            opens.append(d * 1000)
+        text, everything = term.wait_then_quiet(body[:12])
+        if text is not None and everything is not None:
+            texts.append(text * 1000)
+            opens.append(everything * 1000)
         os.write(term.fd, b"h")
         term.read_for(0.2)
     res["open_ms_median"] = round(statistics.median(opens), 1) if opens else None
+    res["open_text_ms_median"] = round(statistics.median(texts), 1) if texts else None
     # Search: type the query, time from the last key to the filtered list.
     os.write(term.fd, b"/")
     term.read_for(0.4)  # the search box takes focus before the query is typed
