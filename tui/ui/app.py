@@ -400,15 +400,8 @@ class NewsReaderApp(App[None]):
             return
         self.version_index = max(0, min(version, len(self.versions) - 1))
         self._show_version(highlight)
-        # The text first: the sidebar (two queries, wrapping, half the lines painted)
-        # follows in the frame after, so the story is on screen a few ms sooner.
-        self.call_after_refresh(self._show_sidebar, story_id, self.versions[0].id)
-
-    def _show_sidebar(self, story_id: int, canonical_id: int) -> None:
-        if self._closed or story_id != self.current_story:
-            return  # another story was opened meanwhile: its own call fills the panes
         self.query_one(EntityPane).show_entities(self.store.story_entities(story_id))
-        quotes = merge_quotes(self.store.story_quotes(story_id), canonical_id)
+        quotes = merge_quotes(self.store.story_quotes(story_id), self.versions[0].id)
         self.query_one(QuotePane).show_quotes(quotes)
 
     def _show_version(self, highlight: tuple[int, int] | None = None) -> None:
