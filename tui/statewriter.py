@@ -1,8 +1,8 @@
 """The reader's writes (read, starred, split, merge), applied off the UI thread, in order.
 
 Why this exists: the reader's UI thread used to write to the store itself. When
-another process holds the write lock (``newsreader import`` commits for up to
-half a second at a time, ``newsreader recluster`` longer), SQLite's busy wait
+another process holds the write lock (``newsreader import`` holds it for up to
+a few seconds at a time in a large import, ``newsreader recluster`` longer), SQLite's busy wait
 froze the whole UI until the lock was free, up to the 30 s busy timeout, and
 then let an ``OperationalError`` escape. A ``StateWriter`` is one thread with
 its own store connection that takes those writes from a queue and applies them
