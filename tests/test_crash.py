@@ -85,6 +85,27 @@ def _wait_for_progress(db: Path, have: int, proc: subprocess.Popen, timeout: flo
         time.sleep(0.02)
 
 
+def _wait_for_wal(db: Path, proc: subprocess.Popen) -> None:
+    """Until the importer has the store open (its write-ahead log appears) or exits."""
+    wal = Path(f"{db}-wal")
+    deadline = time.monotonic() + 30
+    while not wal.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+
+
+def _kill(proc: subprocess.Popen) -> bool:
+    """kill -9 the importer if it still runs; True if it did. An importer that finished
+    must have succeeded, and neither may have printed a traceback."""
+    was_running = proc.poll() is None
+    if was_running:
+        os.kill(proc.pid, signal.SIGKILL)
+    _, err = proc.communicate()
+    if not was_running:
+        assert proc.returncode == 0, err.decode()
+    assert b"Traceback" not in err
+    return was_running
+
+
 def test_kill_9_during_import_loses_nothing_committed_and_the_next_import_resumes(corpus: Path, tmp_path: Path):
     rng = random.Random(20261122)
     files = {str(p.resolve()) for p in corpus.iterdir()}
@@ -101,23 +122,13 @@ def test_kill_9_during_import_loses_nothing_committed_and_the_next_import_resume
         if how < 0.2:
             time.sleep(rng.uniform(0.0, 0.6))  # during start-up or while the store is created
         else:
-            # Once the importer has the store open (its WAL appears) ...
-            wal = Path(f"{db}-wal")
-            deadline = time.monotonic() + 30
-            while not wal.exists() and proc.poll() is None and time.monotonic() < deadline:
-                time.sleep(0.005)
+            _wait_for_wal(db, proc)  # once the importer has the store open ...
             if how < 0.6:
                 time.sleep(rng.uniform(0.0, 0.7))  # ... at any moment of its first batch,
             else:
                 _wait_for_progress(db, len(before), proc)  # ... or just after a batch was committed.
                 time.sleep(rng.uniform(0.0, 0.3))
-        was_running = proc.poll() is None
-        if was_running:
-            os.kill(proc.pid, signal.SIGKILL)
-        out, err = proc.communicate()
-        if not was_running:
-            assert proc.returncode == 0, err.decode()
-        assert b"Traceback" not in err
+        was_running = _kill(proc)
         if not db.exists():
             continue  # killed before the store was created
         after = _check_store(db)
@@ -174,18 +185,9 @@ def test_kill_9_during_a_bulk_import_loses_nothing_committed(corpus: Path, tmp_p
         db = data_home / "newsreader" / "newsreader.db"
         proc = subprocess.Popen([sys.executable, "-c", _BULK_IMPORT, str(corpus)], env=_env(data_home),
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        wal = Path(f"{db}-wal")
-        deadline = time.monotonic() + 30
-        while not wal.exists() and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.005)  # the importer has the store open
+        _wait_for_wal(db, proc)
         time.sleep(rng.uniform(0.1, 0.8))
-        was_running = proc.poll() is None
-        if was_running:
-            os.kill(proc.pid, signal.SIGKILL)
-        out, err = proc.communicate()
-        if not was_running:
-            assert proc.returncode == 0, err.decode()
-        assert b"Traceback" not in err
+        was_running = _kill(proc)
         after = _check_store(db)
         assert before <= after, f"trial {trial}: committed articles lost: {sorted(before - after)[:3]}"
         killed_mid_import += was_running and before < after < files

@@ -309,13 +309,6 @@ def same_story(
     return containment(a.text, b.text, settings, boilerplate) >= settings.min_containment
 
 
-def candidate_order(
-    fp: Fingerprint, candidates: Iterable[tuple[K, Fingerprint]], boilerplate: Container[int] = _NONE
-) -> list[tuple[K, Fingerprint]]:
-    """Candidates ranked by usable keys shared with ``fp``, most first (ties: input order)."""
-    return [(k, c) for _, k, c in _ranked(_usable(fp.keys, boilerplate), candidates)]
-
-
 def _usable(keys: Sequence[int], boilerplate: Container[int]) -> set[int]:
     return {k for k in keys if k not in boilerplate}
 
