@@ -24,11 +24,24 @@ def make_app(store_path: Path, config_path: Path | None = None) -> NewsReaderApp
 
 
 async def settle(pilot) -> None:
-    """Let list loads (thread workers), the reader's writes and the timers after them finish."""
+    """Let list loads (thread workers), the reader's writes and the timers after them finish
+    (the story preview's timer too: on a loaded machine it can fire well after its delay)."""
     for _ in range(3):
         await pilot.app.workers.wait_for_complete()
         await writes_landed(pilot)
         await pilot.pause(0.05)
+        await until(pilot, lambda: getattr(pilot.app, "_preview_timer", None) is None)
+
+
+async def until(pilot, condition, timeout: float = 10.0) -> bool:
+    """Wait (at most ``timeout`` s) for ``condition``. Timers (the preview delay, the store
+    poll) fire late on a loaded machine, so tests wait for what they expect, not a fixed time."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        await pilot.pause(0.02)
+    return True
 
 
 async def writes_landed(pilot, timeout: float = 10.0) -> None:
@@ -305,9 +318,8 @@ async def test_stories_imported_while_the_app_is_open_appear_without_restart(sto
                          "ending four decades of nightly watches over the harbour entrance.\n")
         with Store(store_path) as other:  # another process's connection, as `newsreader import` would use
             Importer(other).import_paths([extra])
-        await pilot.pause(2.5)  # the app polls the store every 2 s
-        await settle(pilot)
-        assert len(app.query_one(StoryList).story_ids) == before + 1
+        # the app polls the store every 2 s
+        assert await until(pilot, lambda: len(app.query_one(StoryList).story_ids) == before + 1)
         assert any("Lighthouse keeper" in t for t in titles(app))
 
 
@@ -435,12 +447,13 @@ async def test_moving_away_and_back_before_the_preview_keeps_the_story_shown(sto
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         lst = app.query_one(StoryList)
+        first = lst.current
         await pilot.press("j")
-        await pilot.pause(0.3)
+        assert await until(pilot, lambda: app.current_story == lst.current != first), \
+            "the story under the resting cursor is previewed"
         shown = app.current_story
-        assert shown == lst.current, "the story under the resting cursor is previewed"
         await pilot.press("j", "k")  # away and back within the preview delay
-        await pilot.pause(0.3)
+        await pilot.pause(0.3)  # a wrong preview would show by now (a late one cannot fail this)
         assert app.current_story == shown == lst.current
         assert article_text(app).startswith(app.store.story(shown).title[:20])
 
@@ -484,15 +497,6 @@ def error_notes(app: NewsReaderApp) -> list:
     return [n for n in app._notifications if n.severity == "error"]
 
 
-async def until(pilot, condition, timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        await pilot.pause(0.02)
-    return True
-
-
 async def test_marking_read_while_another_process_holds_the_write_lock_keeps_the_keys_working(store_path):
     app = make_app(store_path)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -504,8 +508,8 @@ async def test_marking_read_while_another_process_holds_the_write_lock_keeps_the
         try:
             await pilot.press("m", "j")
             assert lst.cursor == 1, "the key after the mark was handled while the lock is held"
-            await pilot.pause(0.3)
-            assert app.current_story == lst.current != first, "and the story under the cursor is shown"
+            assert await until(pilot, lambda: app.current_story == lst.current != first), \
+                "and the story under the cursor is shown"
             assert not stored(store_path, first).read and not shows_read(app, first), "nothing landed yet"
         finally:
             release(blocker)
@@ -554,7 +558,7 @@ async def test_a_write_that_cannot_get_the_lock_is_a_one_line_error_and_the_read
         assert app.return_code is None, "the reader is still running"
         assert not stored(store_path, sid).starred and not shows_starred(app, sid)
         await pilot.press("k")
-        await pilot.pause(0.3)
+        assert await until(pilot, lambda: app.current_story == sid)
         await pilot.press("s")  # with the lock free the same key works
         await settle(pilot)
         assert stored(store_path, sid).starred and shows_starred(app, sid)
