@@ -358,6 +358,8 @@ def best_match(
         score = _containment_seq(own, strip_boilerplate(c.text, boilerplate, settings).split(), settings)
         if score >= settings.min_containment and (best is None or score > best[0]):
             best = (score, k)
+            if score >= 1.0:
+                break  # containment cannot exceed 1: no later candidate can replace this one
     return None if best is None else best[1]
 
 
