@@ -191,6 +191,17 @@ def newsreader() -> str:
     return exe
 
 
+def settle_machine(max_wait: float = 120.0) -> None:
+    """Start each import from a quiet machine: the previous one's writes flushed to disk
+    and the load average back under 0.5 (at most ``max_wait`` s), so that no run starts
+    while the run before is still writing back its 1.2 GB store. This did not remove the
+    spread between runs (results-2026-11-23-s6b.json: 430, 356 and 447 articles/s)."""
+    os.sync()
+    deadline = time.monotonic() + max_wait
+    while os.getloadavg()[0] >= 0.5 and time.monotonic() < deadline:
+        time.sleep(2)
+
+
 def build(n: int, work: Path, env: dict[str, str], runs: int) -> dict:
     """Generate N pages, import them ``runs`` times into fresh stores; the last store stays.
 
@@ -209,6 +220,7 @@ def build(n: int, work: Path, env: dict[str, str], runs: int) -> dict:
     imports = []
     for _ in range(runs):
         shutil.rmtree(db.parent, ignore_errors=True)
+        settle_machine()
         load = os.getloadavg()[0]
         cpu0 = os.times()
         t = time.perf_counter()
