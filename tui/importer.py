@@ -388,22 +388,19 @@ class Importer:
         pending, self._pending, self._batch_started = self._pending or [], None, None
         if not pending:
             return
-        conn = self.store.conn
         cache = self._cache
-        conn.execute("BEGIN IMMEDIATE")
         try:
-            if cache is not None:
-                cache.begin()
-            # Search rows are written last, all together: see the store's migration 4.
-            unindexed: list[tuple[int, str, str]] = []
-            outcomes = [self.store_prepared(prep, unindexed=unindexed, cache=cache) for prep, _ in pending]
-            self.store.index_articles(unindexed)
+            with self.store.immediate():
+                if cache is not None:
+                    cache.begin()
+                # Search rows are written last, all together: see the store's migration 4.
+                unindexed: list[tuple[int, str, str]] = []
+                outcomes = [self.store_prepared(prep, unindexed=unindexed, cache=cache) for prep, _ in pending]
+                self.store.index_articles(unindexed)
         except BaseException:
-            self.store.rollback()
             if cache is not None:
                 cache.clear()
             raise
-        conn.commit()
         if cache is not None:
             cache.end()
         for (_, summary), new in zip(pending, outcomes):

@@ -870,21 +870,13 @@ class Store:
         # Read and write in one transaction that holds the write lock from its start, so
         # the flip is of the committed state: two toggles are always two flips.
         assert column in ("read", "starred")
-        conn = self._conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self.immediate() as conn:
             row = conn.execute(f"SELECT {column} FROM stories WHERE id=?", (story_id,)).fetchone()
             if row is None:
-                conn.rollback()
                 return None
             value = int(not row[0])
             conn.execute(f"UPDATE articles SET {column}=? WHERE story_id=?", (value, story_id))
             conn.execute(f"UPDATE stories SET {column}=? WHERE id=?", (value, story_id))
-            conn.commit()
-        except BaseException:
-            if conn.in_transaction:
-                conn.rollback()
-            raise
         return bool(value)
 
     def data_version(self) -> int:
