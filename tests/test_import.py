@@ -417,3 +417,23 @@ def test_files_are_stored_under_the_path_they_resolve_to(tmp_path, monkeypatch):
     for p in paths * 2:  # the second time from the folders it has resolved
         expected = storable_path(str(p.resolve()) if p.exists() else str(p))
         assert _source_and_stat(p, parents)[0] == expected, p
+
+
+def test_rows_written_several_per_statement_keep_their_order_and_replacements(tmp_path):
+    from tui.store import _MultiInsert
+
+    conn = sqlite3.connect(tmp_path / "x.db")
+    conn.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, a INTEGER, b TEXT)")
+    conn.execute("CREATE TABLE u(k INTEGER PRIMARY KEY, v TEXT) WITHOUT ROWID")
+    insert = _MultiInsert("INSERT INTO t(a, b)", 2, max_rows=8)
+    replace = _MultiInsert("INSERT OR REPLACE INTO u(k, v)", 2, max_rows=8)
+    expected: list[tuple[int, int, str]] = []
+    for n in (0, 1, 2, 7, 8, 9, 21):
+        rows = [(i, f"r{n}-{i}") for i in range(n)]
+        insert.run(conn, rows)
+        expected += [(len(expected) + 1 + j, a, b) for j, (a, b) in enumerate(rows)]
+        # The same key twice in one call: the later row wins, as with executemany.
+        replace.run(conn, [(i % 5, f"{n}-{i}") for i in range(n)])
+    assert conn.execute("SELECT id, a, b FROM t ORDER BY id").fetchall() == expected
+    last = {i % 5: i for i in range(21)}
+    assert conn.execute("SELECT k, v FROM u ORDER BY k").fetchall() == [(k, f"21-{i}") for k, i in sorted(last.items())]
