@@ -31,6 +31,7 @@ NATIVE_MODULES = [
     "tui/pages.py",
     "tui/textio.py",
     "tui/cluster.py",
+    "tui/rows.py",
 ]
 # cluster.py's frozen dataclasses define __reduce__: import pickles its settings for the
 # workers, and a compiled frozen dataclass cannot be unpickled otherwise (tests/test_native.py).
