@@ -33,6 +33,7 @@ NATIVE_MODULES = [
     "tui/cluster.py",
     "tui/rows.py",
     "tui/records.py",
+    "tui/gazetteer.py",
 ]
 # cluster.py's and records.py's frozen dataclasses define __reduce__: import pickles its
 # settings for the workers, and a compiled frozen dataclass cannot be unpickled otherwise
