@@ -31,9 +31,13 @@ NATIVE_MODULES = [
     "tui/pages.py",
     "tui/textio.py",
     "tui/cluster.py",
+    "tui/rows.py",
+    "tui/records.py",
+    "tui/gazetteer.py",
 ]
-# cluster.py's frozen dataclasses define __reduce__: import pickles its settings for the
-# workers, and a compiled frozen dataclass cannot be unpickled otherwise (tests/test_native.py).
+# cluster.py's and records.py's frozen dataclasses define __reduce__: import pickles its
+# settings for the workers, and a compiled frozen dataclass cannot be unpickled otherwise
+# (tests/test_native.py).
 
 
 def _warn(message: str) -> None:

@@ -152,3 +152,7 @@ def test_what_import_sends_to_its_workers_and_back_survives_pickling():
     result = _prepare_job(back)
     again = pickle.loads(pickle.dumps(result))
     assert again.quotes == result.quotes and again.entities == result.entities and again.page == result.page
+    # The records themselves (compiled too) travel whole elsewhere: the frozen ones need __reduce__.
+    from tui.records import Entity, Mention, Quote
+    records = [Quote("Yes", 1, 6, "Ann Lee", 10, 17), Quote("No", 2, 5), Entity("Ann Lee", "person", [Mention("Lee", 3, 6)])]
+    assert pickle.loads(pickle.dumps(records)) == records

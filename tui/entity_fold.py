@@ -270,11 +270,14 @@ def _cues(doc: Doc, s: Span) -> dict[str, int]:
     pword = pws[-1] if pws else ""
     pw = pword.casefold()
     pw2 = pws[-2].casefold() if len(pws) >= 2 else ""
+    # What follows the mention from its first non-space character: _AGE and _ORG_POSSESSION
+    # open on white space and a comma or apostrophe, so most mentions need neither regex.
+    lead = after.lstrip()[:1]
     v = {"person": 0, "organization": 0, "place": 0}
     if nw in PERSON_VERBS and (low in gaz.surname_rank or low in gaz.first_names):
         # Companies say things too: "said" only speaks for a word that is a known name.
         v["person"] += 1
-    if _AGE.match(after):
+    if lead == "," and _AGE.match(after):
         v["person"] += 2  # "Khaled Hijazi , 37"
     if not pword[:1].isupper():
         if pw in ("in", "near") or (pw == "of" and pw2 in _PLACE_NOUNS):
@@ -283,9 +286,9 @@ def _cues(doc: Doc, s: Span) -> dict[str, int]:
             v["place"] += 1
         if pw in _ORG_NOUNS or nw in _ORG_AFTER:
             v["organization"] += 2
-        if pw == "of" and pw2 in _ORG_OF or _ORG_POSSESSION.match(after):
+        if pw == "of" and pw2 in _ORG_OF or lead in ("'", "’") and _ORG_POSSESSION.match(after):
             v["organization"] += 2  # "shares of Magna", "Petofi 's board"
-        if pw == "the" and (doc.sports or not after.lstrip()[:1].islower()):
+        if pw == "the" and (doc.sports or not lead.islower()):
             # People rarely take "the" ("the Phillies"); "the Bellhaven clinic" is a modifier.
             v["organization"] += 2 if doc.sports else 1
     if nw in _PLACE_AFTER:

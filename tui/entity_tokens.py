@@ -235,9 +235,10 @@ def tokenize(text: str, limit: int, lower_count: dict[int, int], lower_words: li
         if kind == RUN:
             # The words of the run, each as the word alternative would have matched it
             # (ASCII letters only: no possessive or suffix to cut), one space apart.
+            # lower() is casefold() for ASCII, and compiled it is a native call.
             for w in t.split(" "):
                 e = s + len(w)
-                append(Tok(w, s, e, "word", w.casefold(), True, prev_punct, line, len(out), False, seq, bol))
+                append(Tok(w, s, e, "word", w.lower(), True, prev_punct, line, len(out), False, seq, bol))
                 prev_punct = bol = False
                 seq += 1
                 s = e + 1
@@ -291,10 +292,11 @@ def tokenize(text: str, limit: int, lower_count: dict[int, int], lower_words: li
             )
             continue
         pos = s + len(t)
+        # Digits, ASCII marks and ASCII capitals: lower() folds them as casefold() would.
         if kind == NUM:
-            append(Tok(t, s, pos, "num", t.casefold(), False, prev_punct, line, len(out), False, seq, bol))
+            append(Tok(t, s, pos, "num", t.lower(), False, prev_punct, line, len(out), False, seq, bol))
         elif kind == ACR:
-            append(Tok(t, s, pos, "acr", t.casefold(), True, prev_punct, line, len(out), False, seq, bol))
+            append(Tok(t, s, pos, "acr", t.lower(), True, prev_punct, line, len(out), False, seq, bol))
         # else an address: web and mail addresses hold no names worth listing
         prev_punct = bol = False
     if nlow:

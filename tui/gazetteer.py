@@ -15,7 +15,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
-DATA = Path(__file__).resolve().parent / "data"
+import tui
+
+# The package's folder rather than this file's: compiled (setup.py), the module's own
+# ``__file__`` does not yet name the extension while its top level runs.
+DATA = Path(tui.__file__).resolve().parent / "data"
 
 # Places smaller than this are only believed with a place cue ("in", "near") or a
 # known country/state; otherwise every small town named Police or Bath is a place.

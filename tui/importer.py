@@ -28,9 +28,10 @@ from tui import cluster as clu
 from tui.analysis import MAX_ENTITIES, MAX_QUOTES, analyze_page
 from tui.pages import parse_page
 from tui.records import Page
+from tui.rows import entity_rows, quote_rows
 from tui.sources import iter_article_paths
 from tui.stories import PlacementCache, place_article
-from tui.store import Store, entity_rows, quote_rows
+from tui.store import Store
 from tui.textio import MAX_ARTICLE_BYTES, UnreadableError, decode_bytes
 
 COMMIT_EVERY = 100  # articles per transaction at most (and at least every batch_seconds)

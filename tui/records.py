@@ -2,6 +2,9 @@
 
 They live apart from the code that fills them so that cleaning, extraction,
 clustering and the store agree on one shape without importing each other.
+They are compiled with the analysis (setup.py): an article's analysis builds
+dozens of them, and an interpreted frozen dataclass's ``__init__`` cost some
+4,000 instructions each.
 """
 
 from __future__ import annotations
@@ -24,6 +27,11 @@ class Quote:
     speaker_start: int | None = None
     speaker_end: int | None = None
 
+    def __reduce__(self) -> tuple[type[Quote], tuple[str, int, int, str | None, int | None, int | None]]:
+        # Compiled (setup.py), a frozen dataclass cannot be unpickled the default way
+        # (attribute by attribute); see tests/test_native.py.
+        return (Quote, (self.text, self.start, self.end, self.speaker, self.speaker_start, self.speaker_end))
+
 
 @dataclass(frozen=True, slots=True)
 class Mention:
@@ -32,6 +40,9 @@ class Mention:
     text: str
     start: int
     end: int
+
+    def __reduce__(self) -> tuple[type[Mention], tuple[str, int, int]]:
+        return (Mention, (self.text, self.start, self.end))  # as Quote.__reduce__
 
 
 @dataclass(slots=True)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui.records import Entity, Page, Quote
+from tui.rows import entity_rows, quote_rows
 
 SCHEMA_VERSION = 5
 SEARCH_LIMIT = 5000
@@ -959,18 +960,6 @@ def _story_summary(rows: Sequence[tuple], canonical_id: int | None) -> tuple:
     published = min(dates) if dates else time.strftime("%Y-%m-%d", time.gmtime(min(r[6] for r in rows)))
     return (canon[0], canon[1], published, len(rows), ", ".join(outlets),
             int(any(r[4] for r in rows)), int(any(r[5] for r in rows)))
-
-
-def quote_rows(quotes: Sequence[Quote]) -> list[tuple[int, int, str, str | None, int | None, int | None]]:
-    """Quotes as stored: (start, end, text, speaker, speaker_start, speaker_end)."""
-    return [(q.start, q.end, q.text, q.speaker, q.speaker_start, q.speaker_end) for q in quotes]
-
-
-def entity_rows(entities: Sequence[Entity]) -> list[tuple[str, str, int, str]]:
-    """Entities as stored: (name, type, mentions, spans as JSON)."""
-    # The same JSON json.dumps would write, built directly: it is on the import hot path.
-    return [(e.name, e.type, len(e.mentions), "[" + ",".join(f"[{int(m.start)},{int(m.end)}]" for m in e.mentions) + "]")
-            for e in entities]
 
 
 def fts_query(text: str) -> str:
