@@ -303,6 +303,17 @@ def test_refresh_is_polite_to_a_host_with_many_feeds(server: LocalServer) -> Non
     assert server.max_in_flight == 1
 
 
+def test_feeds_waiting_for_their_host_do_not_time_out_in_the_queue(server: LocalServer) -> None:
+    # Ten feeds of one site are fetched one at a time; each takes 0.25 s, so the last waits
+    # over 2 s for its turn, past the 1.5 s budget of a request that was never sent.
+    for i in range(10):
+        server.routes[f"/f{i}"] = Route(RSS, hold=0.25)
+    feeds = [(FeedSpec(server.url(f"/f{i}")), FeedState()) for i in range(10)]
+    results = refresh_all(feeds, fast_fetcher(total_timeout=1.5), workers=10)
+    assert [r.status for r in results if not r.ok] == []
+    assert server.max_in_flight == 1
+
+
 def test_failed_refresh_keeps_the_old_validators(server: LocalServer) -> None:
     server.routes["/rss"] = Route(b"oops", status=503)
     old = FeedState(etag='"old"', last_modified="Mon, 02 Nov 2026 10:00:00 GMT")

@@ -267,16 +267,23 @@ class Fetcher:
         current = url.strip()
         seen: set[str] = set()
         redirects = 0
-        deadline = time.monotonic() + self.total_timeout
+        deadline: float | None = None
         while True:
             problem = check_url(current)
             if problem:
                 return FetchResult(url=url, final_url=current, error=problem)
             seen.add(current)
-            try:
-                result = self._one(url, current, etag, last_modified, accept, deadline)
-            except FetchError as exc:
-                return FetchResult(url=url, final_url=current, error=str(exc))
+            queued = time.monotonic()
+            with self.limiter.slot(urlsplit(current).hostname or ""):
+                # The deadline bounds time on the network, not the wait for the host's turn:
+                # a refresh of many feeds from one site queues them behind each other, and
+                # the last ones timed out without having been requested.
+                now = time.monotonic()
+                deadline = now + self.total_timeout if deadline is None else deadline + (now - queued)
+                try:
+                    result = self._one(url, current, etag, last_modified, accept, deadline)
+                except FetchError as exc:
+                    return FetchResult(url=url, final_url=current, error=str(exc))
             if isinstance(result, FetchResult):
                 return result
             # A redirect: ``result`` is the Location target.
@@ -297,60 +304,60 @@ class Fetcher:
         accept: str,
         deadline: float,
     ) -> FetchResult | str:
+        """One request (the caller holds the host's slot)."""
         parts = urlsplit(url)
         host = parts.hostname or ""
-        with self.limiter.slot(host):
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise FetchError(f"timed out after {_fmt_seconds(self.total_timeout)}")
-            timeout = min(self.connect_timeout, remaining)
-            conn: http.client.HTTPConnection
-            if parts.scheme.lower() == "https":
-                conn = http.client.HTTPSConnection(host, parts.port, timeout=timeout, context=self._ssl)
-            else:
-                conn = http.client.HTTPConnection(host, parts.port, timeout=timeout)
-            # Name lookup ignores socket timeouts; bound it like the connect.
-            addresses = _resolve(host, conn.port, timeout)
-            conn._create_connection = _connector(addresses)  # type: ignore[attr-defined]
-            headers = {
-                "User-Agent": self.user_agent,
-                "Accept": accept,
-                "Accept-Encoding": "gzip, deflate",
-                "Connection": "close",
-            }
-            if etag:
-                headers["If-None-Match"] = etag
-            if last_modified:
-                headers["If-Modified-Since"] = last_modified
-            try:
-                return self._exchange(conn, original, url, parts, headers, deadline)
-            except FetchError:
-                raise
-            except (socket.timeout, TimeoutError):
-                # Either the connect timeout or the total deadline fired.
-                if time.monotonic() >= deadline - 0.05:
-                    raise FetchError(f"timed out after {_fmt_seconds(self.total_timeout)}") from None
-                raise FetchError(f"timed out after {_fmt_seconds(self.connect_timeout)}") from None
-            except socket.gaierror:
-                raise FetchError(f"cannot resolve host {host}") from None
-            except ssl.SSLError as exc:
-                raise FetchError(f"TLS error ({exc.reason or exc})") from None
-            except ConnectionRefusedError:
-                raise FetchError("connection refused") from None
-            except http.client.RemoteDisconnected:
-                raise FetchError("server closed the connection without a response") from None
-            except ConnectionResetError:
-                raise FetchError("connection reset by server") from None
-            except http.client.IncompleteRead:
-                raise FetchError("connection closed before the body was complete") from None
-            except http.client.HTTPException as exc:
-                raise FetchError(f"bad HTTP response ({type(exc).__name__})") from None
-            except OSError as exc:
-                raise FetchError(f"network error ({exc.strerror or exc})") from None
-            except (ValueError, UnicodeError) as exc:
-                raise FetchError(f"invalid request ({exc})") from None
-            finally:
-                conn.close()
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise FetchError(f"timed out after {_fmt_seconds(self.total_timeout)}")
+        timeout = min(self.connect_timeout, remaining)
+        conn: http.client.HTTPConnection
+        if parts.scheme.lower() == "https":
+            conn = http.client.HTTPSConnection(host, parts.port, timeout=timeout, context=self._ssl)
+        else:
+            conn = http.client.HTTPConnection(host, parts.port, timeout=timeout)
+        # Name lookup ignores socket timeouts; bound it like the connect.
+        addresses = _resolve(host, conn.port, timeout)
+        conn._create_connection = _connector(addresses)  # type: ignore[attr-defined]
+        headers = {
+            "User-Agent": self.user_agent,
+            "Accept": accept,
+            "Accept-Encoding": "gzip, deflate",
+            "Connection": "close",
+        }
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        try:
+            return self._exchange(conn, original, url, parts, headers, deadline)
+        except FetchError:
+            raise
+        except (socket.timeout, TimeoutError):
+            # Either the connect timeout or the total deadline fired.
+            if time.monotonic() >= deadline - 0.05:
+                raise FetchError(f"timed out after {_fmt_seconds(self.total_timeout)}") from None
+            raise FetchError(f"timed out after {_fmt_seconds(self.connect_timeout)}") from None
+        except socket.gaierror:
+            raise FetchError(f"cannot resolve host {host}") from None
+        except ssl.SSLError as exc:
+            raise FetchError(f"TLS error ({exc.reason or exc})") from None
+        except ConnectionRefusedError:
+            raise FetchError("connection refused") from None
+        except http.client.RemoteDisconnected:
+            raise FetchError("server closed the connection without a response") from None
+        except ConnectionResetError:
+            raise FetchError("connection reset by server") from None
+        except http.client.IncompleteRead:
+            raise FetchError("connection closed before the body was complete") from None
+        except http.client.HTTPException as exc:
+            raise FetchError(f"bad HTTP response ({type(exc).__name__})") from None
+        except OSError as exc:
+            raise FetchError(f"network error ({exc.strerror or exc})") from None
+        except (ValueError, UnicodeError) as exc:
+            raise FetchError(f"invalid request ({exc})") from None
+        finally:
+            conn.close()
 
     def _exchange(
         self,
