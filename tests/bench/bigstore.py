@@ -43,8 +43,16 @@ def _prepared(folder: Path, files: list[Path]) -> list:
     """The analysed articles, pickled beside them after the first time."""
     cache = folder / "prepared.pkl"
     if cache.exists():
-        with cache.open("rb") as fh:
-            return pickle.load(fh)
+        try:
+            with cache.open("rb") as fh:
+                cached = pickle.load(fh)
+            # A pickle of another build of the records (pure or compiled) can load into
+            # objects whose fields are unset: read one to know.
+            pages = [r.page for r in cached[:1] if hasattr(r, "page")]
+            _ = [(pg.title, pg.body, pg.captions) for pg in pages]
+            return cached
+        except (AttributeError, TypeError, ValueError, pickle.UnpicklingError):
+            pass  # analyse again
     from concurrent.futures import ProcessPoolExecutor
 
     from tui.importer import HTML_SUFFIXES, _prepare_job, read_article_file, storable_path
