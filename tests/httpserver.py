@@ -177,13 +177,14 @@ def gzip_bomb(decoded_size: int) -> bytes:
     return b"".join(out)
 
 
-def trickle_handler(seconds: float, stop_after: float = 5.0) -> Callable[[BaseHTTPRequestHandler], None]:
-    """A route that sends headers, then one byte every ``seconds``."""
+def trickle_handler(seconds: float, stop_after: float = 5.0,
+                    length: int = 100_000) -> Callable[[BaseHTTPRequestHandler], None]:
+    """A route that sends headers (announcing ``length`` bytes), then one byte every ``seconds``."""
 
     def handle(h: BaseHTTPRequestHandler) -> None:
         h.send_response(200)
         h.send_header("Content-Type", "application/rss+xml")
-        h.send_header("Content-Length", "100000")
+        h.send_header("Content-Length", str(length))
         h.end_headers()
         end = time.monotonic() + stop_after
         while time.monotonic() < end:

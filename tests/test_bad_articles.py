@@ -351,7 +351,8 @@ def test_feed_size_and_time_limits_from_the_config_reach_refresh(tmp_path: Path,
         server.routes["/big.xml"] = Route(big)
         server.routes["/endless.xml"] = Route(stream_bytes=200 * 1024 * 1024)
         server.routes["/slow.xml"] = Route(big, delay=30)
-        server.routes["/trickle.xml"] = Route(handler=trickle_handler(0.05, stop_after=30))
+        # Announces less than the size limit: only the time limit can stop it.
+        server.routes["/trickle.xml"] = Route(handler=trickle_handler(0.05, stop_after=30, length=10_000))
         cfg = tmp_path / "config.yaml"
         cfg.write_text(
             f"store:\n  path: {db}\n  import_samples: false\nlimits:\n  max_download_bytes: 20000\n"
