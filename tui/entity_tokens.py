@@ -50,9 +50,25 @@ _CAP_RUN = r"|[A-Z][a-z]++END(?: [A-Z][a-z]++END)++"
 _RUN_END = r"(?![\w'’&-])"
 _RUN_END_MAIL = r"(?![\w'’&.+@-])"
 
+# For ASCII text (most articles; str.isascii() is a flag read) the same regex with its
+# Unicode classes spelt out over ASCII, which matches the same there: classes of listed
+# characters compile to bitmaps, where a class holding \w, \d or \s calls a Unicode
+# category test on every character it does not list (each word's end, each space).
+# Unicode \s holds \x1c-\x1f besides the usual ASCII white space; "’" cannot occur.
+# The "|\d[" pair turns the number's opening \d into a class before \d inside classes.
+_ASCII_CLASSES = (
+    (r"[^\W\d_]", "[a-zA-Z]"),
+    (r"[^\W_]", "[a-zA-Z0-9]"),
+    (r"|\d[", "|[0-9]["),
+    (r"\d", "0-9"),
+    (r"\w", "a-zA-Z0-9_"),
+    (r"\s", r" \t\n\r\f\v\x1c-\x1f"),
+    ("’", ""),
+)
+
 
 @cache
-def _token_re(al_el: bool, web: bool, mail: bool) -> re.Pattern[str]:
+def _token_re(al_el: bool, web: bool, mail: bool, ascii_only: bool) -> re.Pattern[str]:
     """The token regex, without the alternatives that cannot match in the text at hand.
 
     Most articles hold no address and no "al-" name; trying those alternatives at every
@@ -68,7 +84,11 @@ def _token_re(al_el: bool, web: bool, mail: bool) -> re.Pattern[str]:
     skip = skip.replace("AL_EL", _AL_EL if al_el else "")
     url = "".join("|" + p for p, on in ((_WEB, web), (_MAIL, mail)) if on)
     rest = _REST.replace("CAP_RUN", _CAP_RUN.replace("END", _RUN_END_MAIL if mail else _RUN_END))
-    return re.compile(r"([\s_]*+)(" + skip + url + rest + ")")
+    pattern = r"([\s_]*+)(" + skip + url + rest + ")"
+    if ascii_only:
+        for a, b in _ASCII_CLASSES:
+            pattern = pattern.replace(a, b)
+    return re.compile(pattern)
 
 
 SKIP: Final = 0
@@ -185,7 +205,7 @@ def tokenize(text: str, limit: int, lower_count: dict[int, int], lower_words: li
     seq = -1
     web = "://" in text or "www." in text
     mail = "@" in text
-    token_re = _token_re("al-" in text or "el-" in text, web, mail)
+    token_re = _token_re("al-" in text or "el-" in text, web, mail, text.isascii())
     urls = web or mail
     pos = 0  # where the next match starts: matches tile text[:limit]
     # Typed so that compiled (mypyc) code treats the pieces as str, not as unknown objects.
