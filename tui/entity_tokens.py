@@ -213,7 +213,7 @@ def tokenize(text: str, limit: int, lower_count: dict[int, int], lower_words: li
     for gap, t in matches:
         seq += 1
         if gap:
-            if "\n" in gap:
+            if gap != " " and "\n" in gap:  # most gaps are one space
                 if nlow:
                     lower_count[line] = lower_count.get(line, 0) + nlow
                     nlow = 0
@@ -234,11 +234,17 @@ def tokenize(text: str, limit: int, lower_count: dict[int, int], lower_words: li
             poss = False
             if not t.isalnum():  # most words hold no apostrophe or hyphen: skip both tests
                 if "'" in t or "’" in t:
-                    # "Trump's": the name is the part before the possessive.
-                    pm = POSSESSIVE.search(t)
-                    if pm and pm.start() > 0:
-                        e = s + pm.start()
-                        t = t[: pm.start()]
+                    # "Trump's": the name is the part before the possessive, where
+                    # POSSESSIVE would match; read off the ending, without the regex engine.
+                    if t.endswith(("'s", "’s")):
+                        cut = len(t) - 2
+                    elif t.endswith(("'", "’")):
+                        cut = len(t) - 1
+                    else:
+                        cut = 0
+                    if cut > 0:
+                        e = s + cut
+                        t = t[:cut]
                         poss = True
                 if "-" in t:
                     # "Washington-based": the name is the part before the suffix.
@@ -291,7 +297,9 @@ def tokenize(text: str, limit: int, lower_count: dict[int, int], lower_words: li
                         seq += 1
                     seq -= 1
                     continue
-            nlow += t.count(" ") - t.count(",")
+            nlow += t.count(" ")
+            if "," in t:  # a comma item has a space but is no word; most chunks hold none
+                nlow -= t.count(",")
             if "\t" in t:
                 nlow += t.count("\t")
             lower_words.append(t)
