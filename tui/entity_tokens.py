@@ -33,8 +33,8 @@ _MAIL = r"[\w.+-]+@[\w-]+\.[\w.]+"
 # classes that hold \w already change nothing they match: the engine tests a class's
 # listed characters before its categories, and a listed hit is much cheaper.
 _REST = (
-    r"|[A-Z]\.(?:[A-Z]\.)+(?:[A-Z]\b)?"  # acronym
-    r"CAP_RUN"
+    r"|[A-Z](?:\.(?:[A-Z]\.)+(?:[A-Z]\b)?"  # acronym
+    r"CAP_RUN)"
     r"|[^\W\d_][a-zA-Z\w]*+(?:[-'’&][^\W_]++)*+"  # word
     r"|\d[\d,.:/-]*+"  # number
     r"|[^\w\s]"  # punctuation
@@ -45,8 +45,10 @@ _REST = (
 # one match: each match costs the engine and findall far more than splitting the run in
 # tokenize(), and most capitalised words stand in such runs.  Each word must end where the
 # word alternative would end it (no letter, digit, "_", apostrophe, hyphen or "&" next),
-# and, when the text holds an address, where no mail address could go on either.
-_CAP_RUN = r"|[A-Z][a-z]++END(?: [A-Z][a-z]++END)++"
+# and, when the text holds an address, where no mail address could go on either.  The
+# acronym and the run share their opening capital: the engine enters one alternative for
+# both and rules either out on its second character (".", or a lower-case letter).
+_CAP_RUN = r"|[a-z]++END(?: [A-Z][a-z]++END)++"
 _RUN_END = r"(?![\w'’&-])"
 _RUN_END_MAIL = r"(?![\w'’&.+@-])"
 
