@@ -33,8 +33,8 @@ _MAIL = r"[\w.+-]+@[\w-]+\.[\w.]+"
 # classes that hold \w already change nothing they match: the engine tests a class's
 # listed characters before its categories, and a listed hit is much cheaper.
 _REST = (
-    r"|[A-Z]\.(?:[A-Z]\.)+(?:[A-Z]\b)?"  # acronym
-    r"CAP_RUN"
+    r"|[A-Z](?:\.(?:[A-Z]\.)+(?:[A-Z]\b)?"  # acronym
+    r"CAP_RUN)"
     r"|[^\W\d_][a-zA-Z\w]*+(?:[-'’&][^\W_]++)*+"  # word
     r"|\d[\d,.:/-]*+"  # number
     r"|[^\w\s]"  # punctuation
@@ -45,14 +45,32 @@ _REST = (
 # one match: each match costs the engine and findall far more than splitting the run in
 # tokenize(), and most capitalised words stand in such runs.  Each word must end where the
 # word alternative would end it (no letter, digit, "_", apostrophe, hyphen or "&" next),
-# and, when the text holds an address, where no mail address could go on either.
-_CAP_RUN = r"|[A-Z][a-z]++END(?: [A-Z][a-z]++END)++"
+# and, when the text holds an address, where no mail address could go on either.  The
+# acronym and the run share their opening capital: the engine enters one alternative for
+# both and rules either out on its second character (".", or a lower-case letter).
+_CAP_RUN = r"|[a-z]++END(?: [A-Z][a-z]++END)++"
 _RUN_END = r"(?![\w'’&-])"
 _RUN_END_MAIL = r"(?![\w'’&.+@-])"
 
+# For ASCII text (most articles; str.isascii() is a flag read) the same regex with its
+# Unicode classes spelt out over ASCII, which matches the same there: classes of listed
+# characters compile to bitmaps, where a class holding \w, \d or \s calls a Unicode
+# category test on every character it does not list (each word's end, each space).
+# Unicode \s holds \x1c-\x1f besides the usual ASCII white space; "’" cannot occur.
+# The "|\d[" pair turns the number's opening \d into a class before \d inside classes.
+_ASCII_CLASSES = (
+    (r"[^\W\d_]", "[a-zA-Z]"),
+    (r"[^\W_]", "[a-zA-Z0-9]"),
+    (r"|\d[", "|[0-9]["),
+    (r"\d", "0-9"),
+    (r"\w", "a-zA-Z0-9_"),
+    (r"\s", r" \t\n\r\f\v\x1c-\x1f"),
+    ("’", ""),
+)
+
 
 @cache
-def _token_re(al_el: bool, web: bool, mail: bool) -> re.Pattern[str]:
+def _token_re(al_el: bool, web: bool, mail: bool, ascii_only: bool) -> re.Pattern[str]:
     """The token regex, without the alternatives that cannot match in the text at hand.
 
     Most articles hold no address and no "al-" name; trying those alternatives at every
@@ -68,7 +86,11 @@ def _token_re(al_el: bool, web: bool, mail: bool) -> re.Pattern[str]:
     skip = skip.replace("AL_EL", _AL_EL if al_el else "")
     url = "".join("|" + p for p, on in ((_WEB, web), (_MAIL, mail)) if on)
     rest = _REST.replace("CAP_RUN", _CAP_RUN.replace("END", _RUN_END_MAIL if mail else _RUN_END))
-    return re.compile(r"([\s_]*+)(" + skip + url + rest + ")")
+    pattern = r"([\s_]*+)(" + skip + url + rest + ")"
+    if ascii_only:
+        for a, b in _ASCII_CLASSES:
+            pattern = pattern.replace(a, b)
+    return re.compile(pattern)
 
 
 SKIP: Final = 0
@@ -185,7 +207,7 @@ def tokenize(text: str, limit: int, lower_count: dict[int, int], lower_words: li
     seq = -1
     web = "://" in text or "www." in text
     mail = "@" in text
-    token_re = _token_re("al-" in text or "el-" in text, web, mail)
+    token_re = _token_re("al-" in text or "el-" in text, web, mail, text.isascii())
     urls = web or mail
     pos = 0  # where the next match starts: matches tile text[:limit]
     # Typed so that compiled (mypyc) code treats the pieces as str, not as unknown objects.
@@ -193,7 +215,7 @@ def tokenize(text: str, limit: int, lower_count: dict[int, int], lower_words: li
     for gap, t in matches:
         seq += 1
         if gap:
-            if "\n" in gap:
+            if gap != " " and "\n" in gap:  # most gaps are one space
                 if nlow:
                     lower_count[line] = lower_count.get(line, 0) + nlow
                     nlow = 0
@@ -214,11 +236,17 @@ def tokenize(text: str, limit: int, lower_count: dict[int, int], lower_words: li
             poss = False
             if not t.isalnum():  # most words hold no apostrophe or hyphen: skip both tests
                 if "'" in t or "’" in t:
-                    # "Trump's": the name is the part before the possessive.
-                    pm = POSSESSIVE.search(t)
-                    if pm and pm.start() > 0:
-                        e = s + pm.start()
-                        t = t[: pm.start()]
+                    # "Trump's": the name is the part before the possessive, where
+                    # POSSESSIVE would match; read off the ending, without the regex engine.
+                    if t.endswith(("'s", "’s")):
+                        cut = len(t) - 2
+                    elif t.endswith(("'", "’")):
+                        cut = len(t) - 1
+                    else:
+                        cut = 0
+                    if cut > 0:
+                        e = s + cut
+                        t = t[:cut]
                         poss = True
                 if "-" in t:
                     # "Washington-based": the name is the part before the suffix.
@@ -271,7 +299,9 @@ def tokenize(text: str, limit: int, lower_count: dict[int, int], lower_words: li
                         seq += 1
                     seq -= 1
                     continue
-            nlow += t.count(" ") - t.count(",")
+            nlow += t.count(" ")
+            if "," in t:  # a comma item has a space but is no word; most chunks hold none
+                nlow -= t.count(",")
             if "\t" in t:
                 nlow += t.count("\t")
             lower_words.append(t)
