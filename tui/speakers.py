@@ -276,6 +276,7 @@ _APPOSITIVE = re.compile(
 )
 # What follows a sentence end: "[\"”'’]?\s+[\"“'‘`A-Z(]" as a regex.  Tested character by
 # character (see _ends_sentence): a regex search per mark costs several times more.
+_WORD_LEAD = "\"'“‘("  # marks _abbreviation_before strips from the front of a word
 _QUOTE_AFTER_END = "\"”'’"
 _SENTENCE_OPENERS = "\"“'‘`("
 _ABBREVIATIONS = frozenset(
@@ -373,13 +374,14 @@ def _abbreviation_before(text: str, pos: int) -> bool:
         return False
     # the last word of text[start:pos] (what rsplit(None, 1)[-1] gives), found by a walk back
     # over its characters rather than a slice and a split of the whole stretch
-    i = pos - 2
+    i = pos - 1
     while i >= start and not text[i].isspace():
+        if text[i] == ".":
+            return True  # a full stop inside the word: 'U.S.', 'p.m.'
         i -= 1
-    word = text[i + 1:pos]
-    if "." in word:
-        return True
-    word = word.lstrip("\"'“‘(")
+    if pos - i > 6 and text[i + 1] not in _WORD_LEAD:
+        return False  # the common case: a word of six characters or more, longer than any abbreviation
+    word = text[i + 1:pos].lstrip(_WORD_LEAD)
     return (len(word) == 1 and word.isupper()) or word.lower() in _ABBREVIATIONS
 
 
