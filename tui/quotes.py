@@ -16,12 +16,10 @@ saying them).  Offsets always index the text it was given.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Sequence
-from typing import NamedTuple
 
 from tui.records import Entity, Quote
-from tui.speakers import Attribution, SpeakerResolver
+from tui.speakers import Attribution, SpeakerResolver, _bisect_left
 
 MAX_QUOTES = 500
 # Lines longer than this (a whole article on one line) are paired in pieces of
@@ -61,14 +59,21 @@ _CAPTION_HINTS = ("FILE", "PHOTO:", "IMAGE:", "Photo", "Images")
 _EDGE = " \t\r\n\u00a0\"'“”‘’«»„‹›`"
 
 
-class _Mark(NamedTuple):
-    """A quotation mark and the way it faces (a tuple: cheap to build, never changed)."""
+class _Mark:
+    """A quotation mark and the way it faces; never changed once made.
 
-    pos: int
-    length: int
-    family: str  # "D" double, "S" single
-    direction: str  # "open", "close" or "either"
-    glyph: str
+    A plain slotted class rather than a NamedTuple: compiled, a NamedTuple is built by a
+    call into its Python-level __new__ (a few thousand instructions per mark), this natively.
+    """
+
+    __slots__ = ("pos", "length", "family", "direction", "glyph")
+
+    def __init__(self, pos: int, length: int, family: str, direction: str, glyph: str) -> None:
+        self.pos = pos
+        self.length = length
+        self.family = family  # "D" double, "S" single
+        self.direction = direction  # "open", "close" or "either"
+        self.glyph = glyph
 
 
 class Span:
@@ -153,7 +158,7 @@ def _marks_between(text: str, offsets: list[int] | None, lo: int, hi: int) -> li
     """Offsets of the mark characters in text[lo:hi], from the list when there is one."""
     if offsets is None:
         return [m.start() for m in _MARK_CHAR.finditer(text, lo, hi)]
-    return offsets[bisect_left(offsets, lo):bisect_left(offsets, hi)]
+    return offsets[_bisect_left(offsets, lo):_bisect_left(offsets, hi)]
 
 
 def _next_mark(text: str, offsets: list[int] | None, lo: int) -> int:
@@ -161,7 +166,7 @@ def _next_mark(text: str, offsets: list[int] | None, lo: int) -> int:
     if offsets is None:
         m = _MARK_CHAR.search(text, lo)
         return -1 if m is None else m.start()
-    k = bisect_left(offsets, lo)
+    k = _bisect_left(offsets, lo)
     return offsets[k] if k < len(offsets) else -1
 
 

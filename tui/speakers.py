@@ -12,7 +12,6 @@ pronouns and surnames to the fullest name the story uses.  Entities from
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
@@ -275,12 +274,11 @@ _ADVERB_ENDINGS = frozenset(
 _APPOSITIVE = re.compile(
     r"(?P<np>" + _NAME + ")" + _PAREN + r",[^“”\"]{2,260}?,\s*$"
 )
-_SENT_END_NEXT = r"(?=[\"”'’]?\s+[\"“'‘`A-Z(])"  # what follows a sentence end
-# One pattern per mark: a literal first character is found several times faster than a
-# character class, and most texts have no '!' or '?' at all.
-_SENT_END_CANDIDATES = (
-    re.compile(r"\." + _SENT_END_NEXT), re.compile(r"!" + _SENT_END_NEXT), re.compile(r"\?" + _SENT_END_NEXT),
-)
+# What follows a sentence end: "[\"”'’]?\s+[\"“'‘`A-Z(]" as a regex.  Tested character by
+# character (see _ends_sentence): a regex search per mark costs several times more.
+_WORD_LEAD = "\"'“‘("  # marks _abbreviation_before strips from the front of a word
+_QUOTE_AFTER_END = "\"”'’"
+_SENTENCE_OPENERS = "\"“'‘`("
 _ABBREVIATIONS = frozenset(
     """mr mrs ms dr st jr sr rep reps sen sens gov gen lt col sgt capt adm prof rev mt ft no vs
     jan feb mar apr jun jul aug sep sept oct nov dec inc corp co ltd gov atty supt cmdr pres
@@ -288,7 +286,6 @@ _ABBREVIATIONS = frozenset(
     pa tenn tex va vt wash wis wyo""".split()
 )
 _POSSESSIVE = re.compile(r"['’]s?$")
-_SIX_LOWER = re.compile(r"[a-z]{6}")  # longer than every entry of _ABBREVIATIONS
 # Patterns the rules apply to short stretches; compiled here, as re.match(str) looks
 # each one up in re's cache on every call.
 _FIRST_WORD = re.compile(r"\s*([\w’'-]+)")
@@ -299,6 +296,19 @@ _LETTER_NEXT = re.compile(r"\s*[A-Za-z]")
 _CLAUSE_CLOSED = re.compile(r"[,:—–-]\s*$")
 _ONLY_PUNCT = re.compile(r"[\s,:]*$")
 _SENTENCE_BREAK = re.compile(r"[.!?]\s")
+
+
+def _bisect_left(xs: list[int], x: int) -> int:
+    """bisect.bisect_left for a list of ints: compiled, a few loop steps cost less than the
+    call into the bisect module (made thousands of times per text)."""
+    lo, hi = 0, len(xs)
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if xs[mid] < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 def _sentence_ends_outside(text: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> list[int]:
@@ -315,7 +325,7 @@ def _sentence_ends_outside(text: str, lo: int, hi: int, spans: list[tuple[int, i
     for k in range(len(spans) + 1):
         b = spans[k][0] if k < len(spans) else hi
         if a < b:
-            for pos in found[bisect_left(found, a):bisect_left(found, b)]:
+            for pos in found[_bisect_left(found, a):_bisect_left(found, b)]:
                 if text[pos] == "." and _abbreviation_before(text, pos):
                     continue
                 out.append(pos + 1)  # the candidate is one character
@@ -326,29 +336,52 @@ def _sentence_ends_outside(text: str, lo: int, hi: int, spans: list[tuple[int, i
 
 def _sentence_end_candidates(text: str, lo: int, hi: int) -> list[int]:
     """Offsets of the '.', '!' and '?' in text[lo:hi] that a new sentence may follow, in order."""
-    found = [m.start() for m in _SENT_END_CANDIDATES[0].finditer(text, lo, hi)]
+    found: list[int] = []
     others = False
-    for pattern, mark in zip(_SENT_END_CANDIDATES[1:], "!?"):
-        if text.find(mark, lo, hi) >= 0:
-            found.extend([m.start() for m in pattern.finditer(text, lo, hi)])
-            others = True
+    for mark in ".!?":
+        i = text.find(mark, lo, hi)
+        if i >= 0 and mark != ".":
+            others = True  # most texts have no '!' or '?' at all: no sort needed
+        while i >= 0:
+            if _ends_sentence(text, i + 1, hi):
+                found.append(i)
+            i = text.find(mark, i + 1, hi)
     if others:
         found.sort()
     return found
 
 
+def _ends_sentence(text: str, q: int, hi: int) -> bool:
+    """Does text[q:hi] open like the rest of a sentence end: an optional closing quote, white
+    space, then a capital, an opening quote or a parenthesis?  Nothing past ``hi`` is read."""
+    if q < hi and text[q] in _QUOTE_AFTER_END:
+        q += 1
+    if q >= hi or not text[q].isspace():
+        return False
+    q += 1
+    while q < hi and text[q].isspace():
+        q += 1
+    if q >= hi:
+        return False
+    c = ord(text[q])
+    return 65 <= c <= 90 or text[q] in _SENTENCE_OPENERS  # A-Z
+
+
 def _abbreviation_before(text: str, pos: int) -> bool:
     """Is the full stop at text[pos] the end of an abbreviation or an initial ('Mr.', 'U.S.', 'J.')?"""
     start = max(0, pos - 20)
-    if pos - start >= 6 and _SIX_LOWER.match(text, pos - 6, pos) and text.find(".", start, pos) < 0:
-        return False  # the common case: a word of six letters or more, longer than any abbreviation
-    chunk = text[start:pos]
-    if not chunk or chunk[-1].isspace():
+    if pos <= start or text[pos - 1].isspace():
         return False
-    word = chunk.rsplit(None, 1)[-1]
-    if "." in word:
-        return True
-    word = word.lstrip("\"'“‘(")
+    # the last word of text[start:pos] (what rsplit(None, 1)[-1] gives), found by a walk back
+    # over its characters rather than a slice and a split of the whole stretch
+    i = pos - 1
+    while i >= start and not text[i].isspace():
+        if text[i] == ".":
+            return True  # a full stop inside the word: 'U.S.', 'p.m.'
+        i -= 1
+    if pos - i > 6 and text[i + 1] not in _WORD_LEAD:
+        return False  # the common case: a word of six characters or more, longer than any abbreviation
+    word = text[i + 1:pos].lstrip(_WORD_LEAD)
     return (len(word) == 1 and word.isupper()) or word.lower() in _ABBREVIATIONS
 
 
@@ -574,8 +607,8 @@ class SpeakerResolver:
     def _sentence_ends(self, lo: int, hi: int) -> list[int]:
         """Offsets just after each sentence-ending mark in text[lo:hi], outside quotes."""
         ends = self._all_sentence_ends()
-        a = bisect_left(ends, lo + 1)
-        b = bisect_left(ends, hi + 1)
+        a = _bisect_left(ends, lo + 1)
+        b = _bisect_left(ends, hi + 1)
         return ends[a:b]
 
     def _verbs_in(self, lo: int, hi: int) -> list[_Hit]:
@@ -619,11 +652,11 @@ class SpeakerResolver:
         """Start of the sentence holding ``pos``, not looking before ``lo``."""
         # the last of _sentence_ends(lo, pos), without building that list
         ends = self._all_sentence_ends()
-        b = bisect_left(ends, pos + 1)
+        b = _bisect_left(ends, pos + 1)
         return ends[b - 1] if b and ends[b - 1] >= lo + 1 else lo
 
     def _inside_quote(self, pos: int) -> bool:
-        k = bisect_right(self._span_starts, pos) - 1
+        k = _bisect_left(self._span_starts, pos + 1) - 1
         return k >= 0 and pos < self.spans[k][1]
 
     def _make(self, np: str, start: int, pronoun: bool = False) -> Attribution:
