@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 
 from tui.records import Entity, Quote
-from tui.speakers import Attribution, SpeakerResolver, _bisect_left
+from tui.speakers import Attribution, SpeakerResolver, bisect_ints
 
 MAX_QUOTES = 500
 # Lines longer than this (a whole article on one line) are paired in pieces of
@@ -158,7 +158,7 @@ def _marks_between(text: str, offsets: list[int] | None, lo: int, hi: int) -> li
     """Offsets of the mark characters in text[lo:hi], from the list when there is one."""
     if offsets is None:
         return [m.start() for m in _MARK_CHAR.finditer(text, lo, hi)]
-    return offsets[_bisect_left(offsets, lo):_bisect_left(offsets, hi)]
+    return offsets[bisect_ints(offsets, lo):bisect_ints(offsets, hi)]
 
 
 def _next_mark(text: str, offsets: list[int] | None, lo: int) -> int:
@@ -166,7 +166,7 @@ def _next_mark(text: str, offsets: list[int] | None, lo: int) -> int:
     if offsets is None:
         m = _MARK_CHAR.search(text, lo)
         return -1 if m is None else m.start()
-    k = _bisect_left(offsets, lo)
+    k = bisect_ints(offsets, lo)
     return offsets[k] if k < len(offsets) else -1
 
 

@@ -298,7 +298,7 @@ _ONLY_PUNCT = re.compile(r"[\s,:]*$")
 _SENTENCE_BREAK = re.compile(r"[.!?]\s")
 
 
-def _bisect_left(xs: list[int], x: int) -> int:
+def bisect_ints(xs: list[int], x: int) -> int:
     """bisect.bisect_left for a list of ints: compiled, a few loop steps cost less than the
     call into the bisect module (made thousands of times per text)."""
     lo, hi = 0, len(xs)
@@ -325,7 +325,7 @@ def _sentence_ends_outside(text: str, lo: int, hi: int, spans: list[tuple[int, i
     for k in range(len(spans) + 1):
         b = spans[k][0] if k < len(spans) else hi
         if a < b:
-            for pos in found[_bisect_left(found, a):_bisect_left(found, b)]:
+            for pos in found[bisect_ints(found, a):bisect_ints(found, b)]:
                 if text[pos] == "." and _abbreviation_before(text, pos):
                     continue
                 out.append(pos + 1)  # the candidate is one character
@@ -607,8 +607,8 @@ class SpeakerResolver:
     def _sentence_ends(self, lo: int, hi: int) -> list[int]:
         """Offsets just after each sentence-ending mark in text[lo:hi], outside quotes."""
         ends = self._all_sentence_ends()
-        a = _bisect_left(ends, lo + 1)
-        b = _bisect_left(ends, hi + 1)
+        a = bisect_ints(ends, lo + 1)
+        b = bisect_ints(ends, hi + 1)
         return ends[a:b]
 
     def _verbs_in(self, lo: int, hi: int) -> list[_Hit]:
@@ -652,11 +652,11 @@ class SpeakerResolver:
         """Start of the sentence holding ``pos``, not looking before ``lo``."""
         # the last of _sentence_ends(lo, pos), without building that list
         ends = self._all_sentence_ends()
-        b = _bisect_left(ends, pos + 1)
+        b = bisect_ints(ends, pos + 1)
         return ends[b - 1] if b and ends[b - 1] >= lo + 1 else lo
 
     def _inside_quote(self, pos: int) -> bool:
-        k = _bisect_left(self._span_starts, pos + 1) - 1
+        k = bisect_ints(self._span_starts, pos + 1) - 1
         return k >= 0 and pos < self.spans[k][1]
 
     def _make(self, np: str, start: int, pronoun: bool = False) -> Attribution:
