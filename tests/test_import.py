@@ -331,6 +331,12 @@ def test_a_bulk_import_hands_the_store_back_as_it_found_it(tmp_path, monkeypatch
         assert conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == WAL_PAGES
         busy, frames, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
         assert busy == 0 and frames == copied
+        # Written with foreign keys off (no statement journals), the rows still all hold,
+        # and the connection enforces them again.
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute("INSERT INTO quotes(article_id, start, end, text) VALUES (999999, 0, 1, 'orphan')")
 
 
 def _fts_ok(store: Store) -> None:
@@ -437,3 +443,21 @@ def test_rows_written_several_per_statement_keep_their_order_and_replacements(tm
     assert conn.execute("SELECT id, a, b FROM t ORDER BY id").fetchall() == expected
     last = {i % 5: i for i in range(21)}
     assert conn.execute("SELECT k, v FROM u ORDER BY k").fetchall() == [(k, f"21-{i}") for k, i in sorted(last.items())]
+
+
+def test_an_article_naming_one_entity_twice_keeps_one_row_for_it_the_last(tmp_path):
+    """Entity rows go in without REPLACE (see ``_INSERT_KEYS``): a repeated entity must
+    neither fail the article nor leave two rows; the later one counts, as REPLACE kept."""
+    from tui.records import Page
+
+    with _store(tmp_path) as store:
+        with store.conn:
+            aid, new = store.put_article_rows(
+                "a.txt", "h1", Page(title="Dam", body="The dam opened on Monday, Ana Lima said."), [],
+                [("Ana Lima", "person", 1, "[[29, 37]]"), ("Lima", "place", 1, "[[33, 37]]"),
+                 ("Ana Lima", "person", 2, "[[29, 37], [0, 3]]")])
+        assert new
+        rows = store.conn.execute(
+            "SELECT e.name, e.type, ae.mentions, ae.spans FROM article_entities ae JOIN entities e"
+            " ON e.id = ae.entity_id WHERE ae.article_id=? ORDER BY e.type", (aid,)).fetchall()
+        assert rows == [("Ana Lima", "person", 2, "[[29, 37], [0, 3]]"), ("Lima", "place", 1, "[[33, 37]]")]

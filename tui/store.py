@@ -197,10 +197,18 @@ class _MultiInsert:
             done += size
 
 
+# OR FAIL: a statement of several rows that may abort halfway (a NOT NULL, a foreign key,
+# OR REPLACE falling back to abort) makes SQLite copy every page it touches into a
+# statement journal first, to undo that statement alone. The candidate index's rows land
+# on random pages, so on a big store that journal spilled to a temporary file: ~130
+# page writes per imported article, more than the log itself. A failing statement here
+# fails its whole transaction anyway (every writer rolls back on an error), so there is
+# nothing to undo statement by statement. Foreign keys still make a statement one that
+# may abort; ``Store.bulk_writes`` turns them off for an import's own transactions.
 _INSERT_QUOTES = _MultiInsert(
-    "INSERT INTO quotes(article_id, start, end, text, speaker, speaker_start, speaker_end)", 7)
-_INSERT_ENTITIES = _MultiInsert("INSERT OR REPLACE INTO article_entities(article_id, entity_id, mentions, spans)", 4)
-_INSERT_KEYS = _MultiInsert("INSERT INTO cluster_keys(key, article_id, story_id)", 3)
+    "INSERT OR FAIL INTO quotes(article_id, start, end, text, speaker, speaker_start, speaker_end)", 7)
+_INSERT_ENTITIES = _MultiInsert("INSERT OR FAIL INTO article_entities(article_id, entity_id, mentions, spans)", 4)
+_INSERT_KEYS = _MultiInsert("INSERT OR FAIL INTO cluster_keys(key, article_id, story_id)", 3)
 
 
 class StoreError(Exception):
@@ -440,15 +448,21 @@ class Store:
         ``BULK_WAL_PAGES`` (it then has little left to copy). Durability is unchanged:
         commits are the same and checkpoints still sync. The cache holds the random
         index pages one transaction touches, which a 32 MB cache re-read from the file.
+
+        Foreign keys are not enforced meanwhile: the importer writes an article's quotes
+        and entities with the ids it has just inserted or looked up, and with foreign
+        keys on, each multi-row insert would need a statement journal (see ``_INSERT_KEYS``).
         """
         conn = self._conn
         conn.execute(f"PRAGMA cache_size=-{BULK_CACHE_MB * 1000}")
         conn.execute(f"PRAGMA wal_autocheckpoint={BULK_WAL_PAGES}")
+        conn.execute("PRAGMA foreign_keys=OFF")
         checkpointer = _Checkpointer(self.path)
         try:
             yield
         finally:
             checkpointer.stop()
+            conn.execute("PRAGMA foreign_keys=ON")  # outside any transaction: writers end theirs
             conn.execute(f"PRAGMA cache_size=-{CACHE_KB}")
             conn.execute(f"PRAGMA wal_autocheckpoint={WAL_PAGES}")
             if not conn.in_transaction:
@@ -542,6 +556,8 @@ class Store:
         known = self._entity_ids  # most entities are known: a dict lookup, not a call
         rows = [(article_id, known.get((type_, name)) or self._entity_id(name, type_), n, spans)
                 for name, type_, n, spans in entities]
+        if len({r[1] for r in rows}) != len(rows):
+            rows = list({r[1]: r for r in rows}.values())  # one row per entity: the last, as REPLACE kept
         _INSERT_ENTITIES.run(self._conn, rows)
         return article_id, new
 
