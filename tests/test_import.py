@@ -393,8 +393,6 @@ def test_a_schema_4_store_is_migrated_and_new_copies_still_join_their_stories(tm
         Importer(store).import_paths(seeds[1:], workers=0)
         (sid,) = store.story_order()
         assert len(store.story_versions(sid)) == 2, "the other copy joined the story made before the upgrade"
-        # Migration 6 ran too: the search index merges sixteen segments at a time.
-        assert store.conn.execute("SELECT v FROM articles_fts_config WHERE k='automerge'").fetchone()[0] == 16
 
 
 def test_the_same_file_twice_in_one_batch_keeps_the_search_index_intact(tmp_path):
@@ -463,18 +461,3 @@ def test_an_article_naming_one_entity_twice_keeps_one_row_for_it_the_last(tmp_pa
             "SELECT e.name, e.type, ae.mentions, ae.spans FROM article_entities ae JOIN entities e"
             " ON e.id = ae.entity_id WHERE ae.article_id=? ORDER BY e.type", (aid,)).fetchall()
         assert rows == [("Ana Lima", "person", 2, "[[29, 37], [0, 3]]"), ("Lima", "place", 1, "[[33, 37]]")]
-
-
-def test_a_search_index_of_many_import_segments_finds_every_article(tmp_path, monkeypatch):
-    """Each import transaction adds one search-index segment, merged sixteen at a time
-    (migration 6): past sixteen of them, every article is still found, exactly once."""
-    import tui.importer as imp
-
-    monkeypatch.setattr(imp, "BULK_FROM", 10)
-    monkeypatch.setattr(imp, "BULK_COMMIT_EVERY", 2)
-    src = tmp_path / "src"
-    write_articles(src, 60, seed=21)
-    with Store(tmp_path / "s.db") as store:
-        assert Importer(store).import_paths([src], workers=0).imported == 60
-        assert store.conn.execute("SELECT v FROM articles_fts_config WHERE k='automerge'").fetchone()[0] == 16
-        _fts_ok(store)

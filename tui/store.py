@@ -25,7 +25,7 @@ from pathlib import Path
 from tui.records import Entity, Page, Quote
 from tui.rows import entity_rows, quote_rows
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 5
 SEARCH_LIMIT = 5000
 SEARCH_FIRST = 300  # matches behind the first screenful of results, shown before the rest
 APPLICATION_ID = 0x4E575352  # "NWSR": tells our database from a foreign SQLite file
@@ -167,13 +167,6 @@ _MIGRATIONS: tuple[str, ...] = (
     """
     CREATE INDEX cluster_keys_key_story_article ON cluster_keys(key, story_id, article_id);
     DROP INDEX cluster_keys_key_story;
-    """,
-    # 6: the search index merges its segments sixteen at a time, not FTS5's four. An import
-    # writes one segment per transaction, and merging them four by four was a quarter of
-    # the index's work per article (100,000 bodies in transactions of 1,000: 0.24 ms of CPU
-    # per article, 0.18 with 16); prefix queries over the extra segments took the same time.
-    """
-    INSERT INTO articles_fts(articles_fts, rank) VALUES ('automerge', 16);
     """,
 )
 
