@@ -461,3 +461,17 @@ def test_an_article_naming_one_entity_twice_keeps_one_row_for_it_the_last(tmp_pa
             "SELECT e.name, e.type, ae.mentions, ae.spans FROM article_entities ae JOIN entities e"
             " ON e.id = ae.entity_id WHERE ae.article_id=? ORDER BY e.type", (aid,)).fetchall()
         assert rows == [("Ana Lima", "person", 2, "[[29, 37], [0, 3]]"), ("Lima", "place", 1, "[[33, 37]]")]
+
+
+def test_a_search_index_of_many_import_segments_finds_every_article(tmp_path, monkeypatch):
+    """Each import transaction adds search-index segments, merged as they pile up: past
+    sixteen transactions, every article is still found, exactly once."""
+    import tui.importer as imp
+
+    monkeypatch.setattr(imp, "BULK_FROM", 10)
+    monkeypatch.setattr(imp, "BULK_COMMIT_EVERY", 2)
+    src = tmp_path / "src"
+    write_articles(src, 60, seed=21)
+    with Store(tmp_path / "s.db") as store:
+        assert Importer(store).import_paths([src], workers=0).imported == 60
+        _fts_ok(store)
