@@ -446,7 +446,7 @@ def test_rows_written_several_per_statement_keep_their_order_and_replacements(tm
 
 
 def test_an_article_naming_one_entity_twice_keeps_one_row_for_it_the_last(tmp_path):
-    """Entity rows go in without REPLACE (see ``_INSERT_KEYS``): a repeated entity must
+    """Entity rows go in without REPLACE (see ``tui.store._INSERT_QUOTES``): a repeated entity must
     neither fail the article nor leave two rows; the later one counts, as REPLACE kept."""
     from tui.records import Page
 

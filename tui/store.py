@@ -451,13 +451,13 @@ class Store:
         transaction on a store of 100,000 articles writes ~18,000 pages (its random index
         leaves), so a backstop of 16,384 pages fired in every commit and the importer did
         all the copying itself, waiting for the disk (``strace``: the checkpointer thread
-        copied nothing). Durability is unchanged:
-        commits are the same and checkpoints still sync. The cache holds the random
-        index pages one transaction touches, which a 32 MB cache re-read from the file.
+        copied nothing). Durability is unchanged: commits are the same and checkpoints
+        still sync. The cache holds the random index pages one transaction touches, which
+        a 32 MB cache re-read from the file.
 
         Foreign keys are not enforced meanwhile: the importer writes an article's quotes
         and entities with the ids it has just inserted or looked up, and with foreign
-        keys on, each multi-row insert would need a statement journal (see ``_INSERT_KEYS``).
+        keys on, each multi-row insert would need a statement journal (see ``_INSERT_QUOTES``).
         """
         conn = self._conn
         conn.execute(f"PRAGMA cache_size=-{BULK_CACHE_MB * 1000}")
