@@ -65,7 +65,11 @@ def _same_answers(store: Store, cache: PlacementCache, rng: random.Random) -> No
     for _ in range(60):
         ks = rng.sample(keys, min(len(keys), rng.randint(1, 40))) + [rng.getrandbits(62) for _ in range(3)]
         for cap in (1, 2, 5):
-            assert cache.story_counts(ks, cap) == store.key_story_counts(ks, cap=cap)
+            want_counts = store.key_story_counts(ks, cap=cap)
+            assert cache.story_counts(ks, cap) == want_counts
+            # Boilerplate's answer: exact wherever two stories or more hold a key.
+            many = {k: n for k, n in cache.boilerplate_counts(ks, cap).items() if n >= 2}
+            assert many == {k: n for k, n in want_counts.items() if n >= 2}
         limit, exclude = rng.choice([1, 5, 50]), rng.choice([None, *ids[:20]])
         want = [(a, clu.Fingerprint.from_bytes(b)) for a, b in store.articles_sharing(ks, limit=limit, exclude=exclude)]
         assert cache.sharing(ks, limit, exclude) == want
@@ -192,3 +196,28 @@ def test_an_updated_body_is_measured_again_for_the_canonical_version(tmp_path):
                 _write(store, [p], cache)
             states.append(_state(store))
     assert states[0] == states[1] == [(["/a.txt", "/b.txt", "/c.txt"], "/c.txt")]
+
+
+def test_the_key_filter_never_forgets_a_key_and_rarely_claims_one(prepared):
+    """Its "no" lets placement skip reading the index: one wrong "no" would hide a
+    candidate. Its "maybe" for keys never added costs a read each: they must be few."""
+    from tui.keyfilter import KeyFilter
+
+    rng = random.Random(5)
+    words = [f"w{i}" for i in range(3000)]
+    keys = clu._keys_of([" ".join(rng.choice(words) for _ in range(rng.randint(5, 25))) for _ in range(40_000)])
+    keys += [k for p in prepared for k in clu.Fingerprint.keys_of_bytes(p.fingerprint)]
+    keys = list(dict.fromkeys(keys))  # reprints share keys: each once here
+    added, others = keys[::2], set(keys[1::2])
+    signed = [rng.getrandbits(64) - (1 << 63) for _ in range(500)]  # keys as SQLite hands them back
+    added += signed
+    held, repeated = KeyFilter(len(added)), KeyFilter(len(added))
+    held.add_all_noting_repeats(added, repeated)
+    assert held.maybe(added) == added
+    assert held.maybe([k + (1 << 64) for k in signed if k < 0]) == [k + (1 << 64) for k in signed if k < 0]
+    assert len(held.maybe(others)) < 0.03 * len(others)
+    # Repeats: every key added twice is noted; few others are.
+    twice = added[:300]
+    held.add_all_noting_repeats(twice, repeated)
+    assert repeated.maybe(twice) == twice
+    assert len(repeated.maybe(added[300:])) < 0.03 * len(added)

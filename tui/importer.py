@@ -319,8 +319,8 @@ class Importer:
         done = 0
         parents: dict[Path, str] = {}
         if self._cache is not None and self.store.key_rows_bound() <= 32 * total:
-            # The index is small next to what comes: hold all of it, and never read a key.
-            self._cache.load_all()
+            # The index is small next to what comes: read all of it (PlacementCache.load_all).
+            self._cache.load_all(new_keys=32 * total)
 
         def write_results(batch: _Batch) -> None:
             nonlocal done

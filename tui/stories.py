@@ -14,7 +14,8 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from tui import cluster as clu
-from tui.store import Store, _i64s
+from tui.keyfilter import KeyFilter
+from tui.store import Store, _i64s, _in_list
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +38,13 @@ class PlacementCache:
     (each transaction's start, under the write lock) forgets everything when any other
     connection committed, or this one wrote without the cache, since ``end`` (after the
     previous commit); a rolled-back transaction must ``clear`` it. Memory is bounded:
-    past ``max_rows`` it forgets and reads again.
+    past ``max_rows`` it forgets rows and reads again.
+
+    After ``load_all`` it also knows, through two ``KeyFilter``, which keys the index may
+    hold and which it may hold twice or more, whatever rows it has forgotten: a key the
+    first has never seen is not read (most of a new article's own keys), nor, for
+    boilerplate (``boilerplate_counts``), a key the second has never seen (most of its
+    candidates' keys).
     """
 
     def __init__(self, store: Store, *, max_rows: int = 500_000, max_fingerprints: int = 2048,
@@ -56,17 +63,29 @@ class PlacementCache:
         self._overrides: list[tuple[str, str, str]] | None = None
         self._completeness: dict[int, tuple[int, int, int]] = {}  # article id -> clu.completeness(body)
         self._stamp: tuple[int, int] | None = None
+        # Every key the index holds may be in the first; every key it holds in two rows or
+        # more, in the second. None: not known (no load_all since the last clear).
+        self._indexed: KeyFilter | None = None
+        self._repeated: KeyFilter | None = None
 
     def _now(self) -> tuple[int, int]:
         # data_version moves when another connection commits; total_changes when this one writes.
         conn = self._store.conn
         return int(conn.execute("PRAGMA data_version").fetchone()[0]), conn.total_changes
 
-    def load_all(self) -> None:
-        """Hold the whole index (when it is small): no key is read again during the import."""
+    def load_all(self, new_keys: int = 0) -> None:
+        """Read the whole index (when it is small next to the import): hold its rows while
+        they fit, and its keys in the filters always. ``new_keys``: about how many keys
+        the import will write (it sizes the filters)."""
         self.clear()
         self._stamp = self._now()
+        expected = self._store.key_rows_bound() + new_keys
+        indexed, repeated = KeyFilter(expected), KeyFilter(expected)
+        holding = True
         for key, aid, sid in self._store.conn.execute("SELECT key, article_id, story_id FROM cluster_keys"):
+            indexed.add_all_noting_repeats((key,), repeated)
+            if not holding:
+                continue
             rows = self._rows.get(key)
             if rows is None:
                 rows = self._rows[key] = []
@@ -74,9 +93,10 @@ class PlacementCache:
             rows.append((aid, sid))
             self._held += 1
             if self._held > self._max_rows:  # too big to hold: keys are read when asked for
-                self.clear()
-                return
-        self._complete = True
+                self._forget_rows()
+                holding = False
+        self._complete = holding
+        self._indexed, self._repeated = indexed, repeated
 
     def begin(self) -> None:
         """At the start of a write transaction: forget what may have changed since ``end``."""
@@ -88,32 +108,45 @@ class PlacementCache:
         self._stamp = self._now()
 
     def clear(self) -> None:
-        self._rows.clear()
+        """Forget everything: the store may have changed behind the cache."""
+        self._forget_rows()
         self._fps.clear()
         self._overrides = None
         self._completeness.clear()
+        self._stamp = None
+        self._indexed = self._repeated = None
+
+    def _forget_rows(self) -> None:
+        # Past the memory bound only the index rows go: fingerprints and measures have
+        # bounds of their own and stay true, and a story's canonical version is compared
+        # with each newcomer, so forgetting measures meant re-reading bodies (~5% of the
+        # import's write side at 100,000 articles, where rows are forgotten every ~10,000).
+        self._rows.clear()
         self._held = 0
         self._complete = False
-        self._stamp = None
 
     def _read(self, keys: Sequence[int]) -> None:
         if self._complete:
             return
         missing = [k for k in keys if k not in self._rows]
+        if self._indexed is not None:
+            missing = self._indexed.maybe(missing)  # the others have no rows: nothing to hold
         if not missing:
             return
         if self._held + len(missing) > self._max_rows:
-            self.clear()
+            self._forget_rows()
             missing = list(dict.fromkeys(keys))  # what was held went too
+            if self._indexed is not None:
+                missing = self._indexed.maybe(missing)
         conn = self._store.conn
         for i in range(0, len(missing), 500):
             chunk = missing[i : i + 500]
             for k in chunk:
                 self._rows[k] = []
             self._held += len(chunk)
+            marks, values = _in_list(chunk)
             for key, aid, sid in conn.execute(
-                    f"SELECT key, article_id, story_id FROM cluster_keys WHERE key IN ({','.join('?' * len(chunk))})",
-                    chunk):
+                    f"SELECT key, article_id, story_id FROM cluster_keys WHERE key IN ({marks})", values):
                 self._rows[key].append((aid, sid))
                 self._held += 1
 
@@ -140,6 +173,21 @@ class PlacementCache:
                     break
             out[k] = len(stories)
         return out
+
+    def boilerplate_counts(self, keys: Collection[int], cap: int) -> dict[int, int]:
+        """``story_counts`` exact for keys held by two stories or more; a key held by one
+        row or none may be left out. Boilerplate (``cap`` stories, two or more) cannot
+        tell the difference, and those keys then need no reading."""
+        if self._repeated is None or cap < 2:
+            return self.story_counts(keys, cap)
+        ks = list(set(keys))
+        ks64 = _i64s(ks)
+        if ks64 is ks:
+            ks = self._repeated.maybe(ks)
+        else:
+            repeated = self._repeated
+            ks = [k for k, k64 in zip(ks, ks64) if k64 in repeated]
+        return self.story_counts(ks, cap)
 
     def sharing(self, keys: Sequence[int], limit: int, exclude: int | None) -> list[tuple[int, clu.Fingerprint]]:
         """``Store.articles_sharing`` with the fingerprints decoded."""
@@ -217,6 +265,8 @@ class PlacementCache:
     def written(self, article_id: int, fp: clu.Fingerprint, keys: Iterable[int], story_id: int) -> None:
         """The store wrote the article's fingerprint and these keys' rows (``put_fingerprint``)."""
         self._remember(article_id, fp)
+        if self._indexed is not None and self._repeated is not None:
+            self._indexed.add_all_noting_repeats(keys, self._repeated)
         row = (article_id, story_id)
         get, complete = self._rows.get, self._complete
         for key in keys:
@@ -230,7 +280,7 @@ class PlacementCache:
                 continue  # not read yet: it will be read from the store, this row included
             self._held += 1
         if self._complete and self._held > self._max_rows:
-            self.clear()
+            self._forget_rows()
 
 
 def _canonical_of(store: Store, members: list[int]) -> int:
@@ -296,8 +346,8 @@ def place_article(store: Store, article_id: int, fp: clu.Fingerprint, settings: 
         split_ids = set(store.article_ids_by_source(split).values()) if split else set()
 
         def story_counts(keys):
-            if cache is not None:
-                return cache.story_counts(keys, settings.boilerplate_stories)
+            if cache is not None:  # clu.place asks only which keys are boilerplate
+                return cache.boilerplate_counts(keys, settings.boilerplate_stories)
             return store.key_story_counts(keys, cap=settings.boilerplate_stories)
 
         def fetch(keys, limit):

@@ -1,0 +1,80 @@
+"""A set of candidate-index keys that may answer "maybe" but never a wrong "no".
+
+Placing an article asks the candidate index about ~50 keys: its own sentences'
+keys, nearly all of them new, and its candidates' keys, nearly all of them held by
+that one candidate. On a store of 100,000 articles each such question read the
+index (~10 us a key, a quarter of the importer's time). ``tui.stories.PlacementCache``
+keeps two of these filters, "keys the index holds" and "keys it holds twice or
+more", so that only keys that may have an answer are read.
+
+A Bloom filter with two probes: 16 bits per key expected gives ~1.4% false
+"maybe" answers, which cost one index read each and change no result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+BITS_PER_KEY = 16
+_MIN_BITS = 1 << 16
+_U64 = (1 << 64) - 1
+# The first probe is the key's low bits: its CRC-32. Adler-32 of a short sentence has
+# poorly spread low bits, so the second probe mixes the whole key (Fibonacci hashing:
+# the middle bits of its product with 2**64 / golden ratio).
+_GOLDEN = 0x9E3779B97F4A7C15
+
+
+class KeyFilter:
+    """Membership with false positives only, over 64-bit cluster keys (signed or not).
+
+    A cluster key is an Adler-32 (high half) and a CRC-32 (low half) of one sentence
+    (``tui.cluster._keys_of``): already a hash, so probes are taken from its bits.
+    """
+
+    __slots__ = ("_bits", "_mask")
+
+    def __init__(self, expected_keys: int) -> None:
+        n = max(_MIN_BITS, BITS_PER_KEY * max(0, expected_keys))
+        size = 1 << (n - 1).bit_length()  # a power of two: positions are masked, not divided
+        self._bits = bytearray(size >> 3)
+        self._mask = size - 1
+
+    def add(self, key: int) -> None:
+        self.add_all((key,))
+
+    def add_all(self, keys: Iterable[int]) -> None:
+        bits, mask = self._bits, self._mask
+        for key in keys:
+            a = key & mask
+            b = (((key & _U64) * _GOLDEN) >> 32) & mask
+            bits[a >> 3] |= 1 << (a & 7)
+            bits[b >> 3] |= 1 << (b & 7)
+
+    def add_all_noting_repeats(self, keys: Iterable[int], repeats: KeyFilter) -> None:
+        """``add_all``, adding to ``repeats`` too each key that may have been added before."""
+        bits, mask = self._bits, self._mask
+        for key in keys:
+            a = key & mask
+            b = (((key & _U64) * _GOLDEN) >> 32) & mask
+            ia, ib, ba, bb = a >> 3, b >> 3, 1 << (a & 7), 1 << (b & 7)
+            if bits[ia] & ba and bits[ib] & bb:
+                repeats.add_all((key,))
+            else:
+                bits[ia] |= ba
+                bits[ib] |= bb
+
+    def __contains__(self, key: int) -> bool:
+        """False: the key was never added. True: it may have been."""
+        return bool(self.maybe((key,)))
+
+    def maybe(self, keys: Iterable[int]) -> list[int]:
+        """The keys that may have been added, in their order."""
+        bits, mask = self._bits, self._mask
+        out = []
+        for key in keys:
+            a = key & mask
+            if bits[a >> 3] & (1 << (a & 7)):
+                b = (((key & _U64) * _GOLDEN) >> 32) & mask
+                if bits[b >> 3] & (1 << (b & 7)):
+                    out.append(key)
+        return out
