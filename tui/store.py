@@ -1019,7 +1019,7 @@ def _in_list(values: Sequence) -> tuple[str, Sequence]:
 
     A query over n values is n placeholders of SQL text, and the connection keeps only
     128 prepared statements: the import's lookups of 1 to 500 keys, fingerprints and
-    bodies kept evicting each other, and preparing one again cost more than running it
+    bodies could evict each other, and preparing one again costs more than running it
     (~35 us against ~4 us a key). Padded, each query has ten shapes at most.
     """
     n = len(values)
