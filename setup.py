@@ -34,6 +34,7 @@ NATIVE_MODULES = [
     "tui/rows.py",
     "tui/records.py",
     "tui/gazetteer.py",
+    "tui/keyfilter.py",
 ]
 # cluster.py's and records.py's frozen dataclasses define __reduce__: import pickles its
 # settings for the workers, and a compiled frozen dataclass cannot be unpickled otherwise

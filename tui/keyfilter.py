@@ -17,11 +17,11 @@ from collections.abc import Iterable
 
 BITS_PER_KEY = 16
 _MIN_BITS = 1 << 16
-_U64 = (1 << 64) - 1
 # The first probe is the key's low bits: its CRC-32. Adler-32 of a short sentence has
-# poorly spread low bits, so the second probe mixes the whole key (Fibonacci hashing:
-# the middle bits of its product with 2**64 / golden ratio).
-_GOLDEN = 0x9E3779B97F4A7C15
+# poorly spread low bits, so the second probe mixes both halves (multiplicative hashing,
+# the middle bits of the products). Products stay under 2**63: no big-integer arithmetic.
+_MUL_HI = 0x5BD1E995
+_MUL_LO = 0x1B873593
 
 
 class KeyFilter:
@@ -46,7 +46,7 @@ class KeyFilter:
         bits, mask = self._bits, self._mask
         for key in keys:
             a = key & mask
-            b = (((key & _U64) * _GOLDEN) >> 32) & mask
+            b = ((((key >> 32) & 0x7FFFFFFF) * _MUL_HI ^ (key & 0xFFFFFFFF) * _MUL_LO) >> 16) & mask
             bits[a >> 3] |= 1 << (a & 7)
             bits[b >> 3] |= 1 << (b & 7)
 
@@ -55,7 +55,7 @@ class KeyFilter:
         bits, mask = self._bits, self._mask
         for key in keys:
             a = key & mask
-            b = (((key & _U64) * _GOLDEN) >> 32) & mask
+            b = ((((key >> 32) & 0x7FFFFFFF) * _MUL_HI ^ (key & 0xFFFFFFFF) * _MUL_LO) >> 16) & mask
             ia, ib, ba, bb = a >> 3, b >> 3, 1 << (a & 7), 1 << (b & 7)
             if bits[ia] & ba and bits[ib] & bb:
                 repeats.add_all((key,))
@@ -74,7 +74,7 @@ class KeyFilter:
         for key in keys:
             a = key & mask
             if bits[a >> 3] & (1 << (a & 7)):
-                b = (((key & _U64) * _GOLDEN) >> 32) & mask
+                b = ((((key >> 32) & 0x7FFFFFFF) * _MUL_HI ^ (key & 0xFFFFFFFF) * _MUL_LO) >> 16) & mask
                 if bits[b >> 3] & (1 << (b & 7)):
                     out.append(key)
         return out
