@@ -138,17 +138,17 @@ class PlacementCache:
             missing = list(dict.fromkeys(keys))  # what was held went too
             if self._indexed is not None:
                 missing = self._indexed.maybe(missing)
-        conn = self._store.conn
+        conn, rows_of = self._store.conn, self._rows
         for i in range(0, len(missing), 500):
             chunk = missing[i : i + 500]
             for k in chunk:
-                self._rows[k] = []
-            self._held += len(chunk)
+                rows_of[k] = []
             marks, values = _in_list(chunk)
-            for key, aid, sid in conn.execute(
-                    f"SELECT key, article_id, story_id FROM cluster_keys WHERE key IN ({marks})", values):
-                self._rows[key].append((aid, sid))
-                self._held += 1
+            got = conn.execute(f"SELECT key, article_id, story_id FROM cluster_keys WHERE key IN ({marks})",
+                               values).fetchall()
+            for key, aid, sid in got:  # a boilerplate key brings thousands: keep this loop bare
+                rows_of[key].append((aid, sid))
+            self._held += len(chunk) + len(got)
 
     def story_counts(self, keys: Collection[int], cap: int) -> dict[int, int]:
         """``Store.key_story_counts``."""
