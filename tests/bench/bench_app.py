@@ -184,6 +184,17 @@ class Term:
         os.close(self.fd)
 
 
+def _stolen() -> float | None:
+    """Seconds of CPU this VM's hypervisor has given elsewhere since boot (all cores),
+    or None off Linux."""
+    try:
+        with open("/proc/stat") as fh:
+            fields = fh.readline().split()
+        return int(fields[8]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def newsreader() -> str:
     exe = shutil.which("newsreader")
     if not exe:
@@ -222,11 +233,11 @@ def build(n: int, work: Path, env: dict[str, str], runs: int) -> dict:
         shutil.rmtree(db.parent, ignore_errors=True)
         settle_machine()
         load = os.getloadavg()[0]
-        cpu0 = os.times()
+        cpu0, steal0 = os.times(), _stolen()
         t = time.perf_counter()
         out = subprocess.run([newsreader(), "import", str(src)], env=env, capture_output=True, text=True)
         wall = time.perf_counter() - t
-        cpu1 = os.times()
+        cpu1, steal1 = os.times(), _stolen()
         if out.returncode != 0:
             raise SystemExit(f"import failed: {out.stderr[-2000:]}")
         cpu = (cpu1.children_user - cpu0.children_user) + (cpu1.children_system - cpu0.children_system)
@@ -234,6 +245,8 @@ def build(n: int, work: Path, env: dict[str, str], runs: int) -> dict:
         # moves) times how much of the two cores the pipeline kept working.
         imports.append({"seconds": round(wall, 1), "articles_per_s": round(n / wall, 1),
                         "cpu_ms_per_article": round(cpu * 1000 / n, 2), "cores_busy": round(cpu / wall, 2),
+                        # CPU time the hypervisor gave to others while this import ran (cores).
+                        "cores_stolen": None if steal0 is None or steal1 is None else round((steal1 - steal0) / wall, 2),
                         "load_before": round(load, 2)})
         print(json.dumps({"articles": n, "import": imports[-1]}), flush=True)
     with Store(db) as store:
