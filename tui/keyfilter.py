@@ -17,6 +17,7 @@ from collections.abc import Iterable
 
 BITS_PER_KEY = 16
 _MIN_BITS = 1 << 16
+_MAX_BITS = 1 << 28  # 32 MB: past ~16M keys the "maybe" answers grow instead of the memory
 # The first probe is the key's low bits: its CRC-32. Adler-32 of a short sentence has
 # poorly spread low bits, so the second probe mixes both halves (multiplicative hashing,
 # the middle bits of the products). Products stay under 2**63: no big-integer arithmetic.
@@ -34,7 +35,7 @@ class KeyFilter:
     __slots__ = ("_bits", "_mask")
 
     def __init__(self, expected_keys: int) -> None:
-        n = max(_MIN_BITS, BITS_PER_KEY * max(0, expected_keys))
+        n = min(_MAX_BITS, max(_MIN_BITS, BITS_PER_KEY * max(0, expected_keys)))
         size = 1 << (n - 1).bit_length()  # a power of two: positions are masked, not divided
         self._bits = bytearray(size >> 3)
         self._mask = size - 1
