@@ -1,0 +1,64 @@
+"""Whole imports by two checkouts of newsreader, taking turns: the A/B this VM needs.
+
+The same code's CPU per article drifts by 15% or more here between runs minutes apart,
+more than most single changes save, so a change is judged on imports of the same files
+by the old and the new code, alternated, each read next to what the hypervisor took.
+
+    python tests/bench/ab_import.py --old /tmp/wt-old --new . --folder ARTICLES [--order new,old,old,new]
+
+``--old`` / ``--new``: source trees (built with ``python setup.py build_ext --inplace``
+for the compiled modules); each import runs ``python -m tui import FOLDER`` with that
+tree first on the path, into a fresh store. Prints, per import: articles/s, CPU per
+article (importer and its workers), cores kept busy and cores stolen (``/proc/stat``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def _stolen() -> float:
+    with open("/proc/stat") as fh:
+        return int(fh.readline().split()[8]) / os.sysconf("SC_CLK_TCK")
+
+
+def _one(tree: Path, folder: Path, n: int) -> dict:
+    home = tempfile.mkdtemp(prefix="nr-ab-")
+    env = dict(os.environ, XDG_DATA_HOME=home, XDG_CONFIG_HOME=home, PYTHONPATH=str(tree))
+    try:
+        r0, s0, t = resource.getrusage(resource.RUSAGE_CHILDREN), _stolen(), time.perf_counter()
+        out = subprocess.run([sys.executable, "-m", "tui", "import", str(folder)], env=env, cwd=home,
+                             capture_output=True, text=True)
+        wall = time.perf_counter() - t
+        r1, s1 = resource.getrusage(resource.RUSAGE_CHILDREN), _stolen()
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    if out.returncode != 0:
+        raise SystemExit(f"import with {tree} failed: {out.stderr[-1000:]}")
+    cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+    return {"articles_per_s": round(n / wall, 1), "cpu_ms_per_article": round(cpu * 1000 / n, 2),
+            "cores_busy": round(cpu / wall, 2), "cores_stolen": round((s1 - s0) / wall, 2)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--old", type=Path, required=True)
+    ap.add_argument("--new", type=Path, required=True)
+    ap.add_argument("--folder", type=Path, required=True, help="the article files, e.g. a kept bench corpus")
+    ap.add_argument("--order", default="new,old,old,new")
+    args = ap.parse_args()
+    n = sum(1 for p in args.folder.rglob("*") if p.is_file())
+    for name in args.order.split(","):
+        print(name, _one(args.old if name == "old" else args.new, args.folder, n), flush=True)
+
+
+if __name__ == "__main__":
+    main()
