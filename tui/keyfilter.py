@@ -25,6 +25,11 @@ _MUL_HI = 0x5BD1E995
 _MUL_LO = 0x1B873593
 
 
+def _second(key: int) -> int:
+    """The second probe's position, before masking."""
+    return (((key >> 32) & 0x7FFFFFFF) * _MUL_HI ^ (key & 0xFFFFFFFF) * _MUL_LO) >> 16
+
+
 class KeyFilter:
     """Membership with false positives only, over 64-bit cluster keys (signed or not).
 
@@ -40,14 +45,11 @@ class KeyFilter:
         self._bits = bytearray(size >> 3)
         self._mask = size - 1
 
-    def add(self, key: int) -> None:
-        self.add_all((key,))
-
     def add_all(self, keys: Iterable[int]) -> None:
         bits, mask = self._bits, self._mask
         for key in keys:
             a = key & mask
-            b = ((((key >> 32) & 0x7FFFFFFF) * _MUL_HI ^ (key & 0xFFFFFFFF) * _MUL_LO) >> 16) & mask
+            b = _second(key) & mask
             bits[a >> 3] |= 1 << (a & 7)
             bits[b >> 3] |= 1 << (b & 7)
 
@@ -56,7 +58,7 @@ class KeyFilter:
         bits, mask = self._bits, self._mask
         for key in keys:
             a = key & mask
-            b = ((((key >> 32) & 0x7FFFFFFF) * _MUL_HI ^ (key & 0xFFFFFFFF) * _MUL_LO) >> 16) & mask
+            b = _second(key) & mask
             ia, ib, ba, bb = a >> 3, b >> 3, 1 << (a & 7), 1 << (b & 7)
             if bits[ia] & ba and bits[ib] & bb:
                 repeats.add_all((key,))
@@ -75,7 +77,7 @@ class KeyFilter:
         for key in keys:
             a = key & mask
             if bits[a >> 3] & (1 << (a & 7)):
-                b = ((((key >> 32) & 0x7FFFFFFF) * _MUL_HI ^ (key & 0xFFFFFFFF) * _MUL_LO) >> 16) & mask
+                b = _second(key) & mask
                 if bits[b >> 3] & (1 << (b & 7)):
                     out.append(key)
         return out

@@ -604,10 +604,8 @@ class Store:
         return row[0] if row else None
 
     def article_bodies(self, ids: Iterable[int]) -> dict[int, str]:
-        ids = list(ids)
         out: dict[int, str] = {}
-        for chunk in _chunks(ids, 500):
-            marks, values = _in_list(chunk)
+        for marks, values in _in_chunks(ids):
             out.update(self._conn.execute(f"SELECT id, body FROM articles WHERE id IN ({marks})", values))
         return out
 
@@ -677,8 +675,7 @@ class Store:
 
     def fingerprints(self, ids: Sequence[int]) -> dict[int, bytes]:
         out: dict[int, bytes] = {}
-        for chunk in _chunks(list(ids), 500):
-            marks, values = _in_list(chunk)
+        for marks, values in _in_chunks(ids):
             out.update(self._conn.execute(f"SELECT article_id, data FROM fingerprints WHERE article_id IN ({marks})",
                                           values))
         return out
@@ -752,8 +749,7 @@ class Store:
 
     def article_ids_by_source(self, sources: Iterable[str]) -> dict[str, int]:
         out: dict[str, int] = {}
-        for chunk in _chunks(list(sources), 500):
-            marks, values = _in_list(chunk)
+        for marks, values in _in_chunks(sources):
             out.update(self._conn.execute(f"SELECT source, id FROM articles WHERE source IN ({marks})", values))
         return out
 
@@ -772,8 +768,7 @@ class Store:
 
     def story_rows(self, ids: Sequence[int]) -> dict[int, StoryRow]:
         out: dict[int, StoryRow] = {}
-        for chunk in _chunks(list(ids), 500):
-            marks, values = _in_list(chunk)
+        for marks, values in _in_chunks(ids):
             q = f"SELECT id, title, published, n_articles, outlets, read, starred FROM stories WHERE id IN ({marks})"
             for r in self._conn.execute(q, values):
                 out[r[0]] = StoryRow(r[0], r[1] or "(untitled)", r[2], r[3], r[4] or "", bool(r[5]), bool(r[6]))
@@ -1027,6 +1022,12 @@ def _in_list(values: Sequence) -> tuple[str, Sequence]:
     if size > n:
         values = [*values, *([values[0]] * (size - n))]
     return ",".join("?" * size), values
+
+
+def _in_chunks(values: Iterable, n: int = 500) -> Iterable[tuple[str, Sequence]]:
+    """``_in_list`` over ``values`` taken ``n`` at a time."""
+    for chunk in _chunks(list(values), n):
+        yield _in_list(chunk)
 
 
 def _chunks(seq: Sequence, n: int) -> Iterable[Sequence]:
