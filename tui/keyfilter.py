@@ -18,6 +18,7 @@ from collections.abc import Iterable
 BITS_PER_KEY = 16
 _MIN_BITS = 1 << 16
 _MAX_BITS = 1 << 28  # 32 MB: past ~16M keys the "maybe" answers grow instead of the memory
+# (and below 2**32 bits, the first probe is in the key's low 32 bits: see add_all)
 # The first probe is the key's low bits: its CRC-32. Adler-32 of a short sentence has
 # poorly spread low bits, so the second probe mixes both halves (multiplicative hashing,
 # the middle bits of the products). Products stay under 2**63: no big-integer arithmetic.
@@ -25,9 +26,9 @@ _MUL_HI = 0x5BD1E995
 _MUL_LO = 0x1B873593
 
 
-def _second(key: int) -> int:
-    """The second probe's position, before masking."""
-    return (((key >> 32) & 0x7FFFFFFF) * _MUL_HI ^ (key & 0xFFFFFFFF) * _MUL_LO) >> 16
+def _second(lo: int, key: int) -> int:
+    """The second probe's position, before masking; ``lo``: the key's low 32 bits."""
+    return (((key >> 32) & 0x7FFFFFFF) * _MUL_HI ^ lo * _MUL_LO) >> 16
 
 
 class KeyFilter:
@@ -48,8 +49,9 @@ class KeyFilter:
     def add_all(self, keys: Iterable[int]) -> None:
         bits, mask = self._bits, self._mask
         for key in keys:
-            a = key & mask
-            b = _second(key) & mask
+            lo = key & 0xFFFFFFFF  # one operation on the (often boxed) 63-bit key, then small ints
+            a = lo & mask
+            b = _second(lo, key) & mask
             bits[a >> 3] |= 1 << (a & 7)
             bits[b >> 3] |= 1 << (b & 7)
 
@@ -57,8 +59,9 @@ class KeyFilter:
         """``add_all``, adding to ``repeats`` too each key that may have been added before."""
         bits, mask = self._bits, self._mask
         for key in keys:
-            a = key & mask
-            b = _second(key) & mask
+            lo = key & 0xFFFFFFFF
+            a = lo & mask
+            b = _second(lo, key) & mask
             ia, ib, ba, bb = a >> 3, b >> 3, 1 << (a & 7), 1 << (b & 7)
             if bits[ia] & ba and bits[ib] & bb:
                 repeats.add_all((key,))
@@ -75,9 +78,10 @@ class KeyFilter:
         bits, mask = self._bits, self._mask
         out = []
         for key in keys:
-            a = key & mask
+            lo = key & 0xFFFFFFFF
+            a = lo & mask
             if bits[a >> 3] & (1 << (a & 7)):
-                b = _second(key) & mask
+                b = _second(lo, key) & mask
                 if bits[b >> 3] & (1 << (b & 7)):
                     out.append(key)
         return out
