@@ -211,13 +211,40 @@ def test_the_key_filter_never_forgets_a_key_and_rarely_claims_one(prepared):
     added, others = keys[::2], set(keys[1::2])
     signed = [rng.getrandbits(64) - (1 << 63) for _ in range(500)]  # keys as SQLite hands them back
     added += signed
-    held, repeated = KeyFilter(len(added)), KeyFilter(len(added))
-    held.add_all_noting_repeats(added, repeated)
+    held = KeyFilter(len(added))
+    held.add_all(added)
     assert held.maybe(added) == added
     assert held.maybe([k + (1 << 64) for k in signed if k < 0]) == [k + (1 << 64) for k in signed if k < 0]
     assert len(held.maybe(others)) < 0.03 * len(others)
-    # Repeats: every key added twice is noted; few others are.
-    twice = added[:300]
-    held.add_all_noting_repeats(twice, repeated)
-    assert repeated.maybe(twice) == twice
-    assert len(repeated.maybe(added[300:])) < 0.03 * len(added)
+
+
+@pytest.mark.parametrize("loaded", [False, True])
+def test_a_key_a_second_story_takes_counts_for_boilerplate_again(tmp_path, loaded):
+    """The cache skips boilerplate reads of keys one story holds (its reprints share them):
+    once other stories write the same sentence, its count must come back, whether the
+    cache saw those rows written or read them from the store at ``load_all``."""
+    sign_off = "Reporting for the Harbour Ledger by the night desk team, edited by the copy desk."
+    words = "ferry council budget strike river bridge school market storm court".split()
+
+    def prep(n: int, copy: int):
+        body = "\n\n".join([" ".join(f"{w}{n}" for w in words) + f" story {n} sentence {i}." for i in range(6)]
+                           + [sign_off])
+        return prepare_page(f"/s{n}-{copy}.txt", f"h{n}-{copy}", parse_page(body, name="x.txt"), SETTINGS)
+
+    key = clu.fingerprint(sign_off, SETTINGS).keys[0]
+    with Store(tmp_path / "s.db") as store:
+        cache = PlacementCache(store)
+        cache.load_all()
+        _write(store, [prep(0, 0), prep(0, 1)], cache)  # one story, two rows of the key
+        assert cache.boilerplate_counts([key], 5) == {}
+        if loaded:
+            cache = PlacementCache(store)
+            cache.load_all()
+            assert cache.boilerplate_counts([key], 5) == {}
+        _write(store, [prep(n, 0) for n in range(1, 6)], cache)
+        assert store.key_story_counts([key], cap=5) == {key: 5}
+        assert cache.boilerplate_counts([key], 5) == {key: 5}
+        if not loaded:
+            cache = PlacementCache(store)
+            cache.load_all()
+            assert cache.boilerplate_counts([key], 5) == {key: 5}

@@ -4,8 +4,8 @@ Placing an article asks the candidate index about ~50 keys: its own sentences'
 keys, nearly all of them new, and its candidates' keys, nearly all of them held by
 that one candidate. On a store of 100,000 articles each such question read the
 index (~10 us a key, a quarter of the importer's time). ``tui.stories.PlacementCache``
-keeps two of these filters, "keys the index holds" and "keys it holds twice or
-more", so that only keys that may have an answer are read.
+keeps two of these filters, "keys the index holds" and "keys it holds under two
+stories or more", so that only keys that may have an answer are read.
 
 A Bloom filter with two probes: 16 bits per key expected gives ~1.4% false
 "maybe" answers, which cost one index read each and change no result.
@@ -54,20 +54,6 @@ class KeyFilter:
             b = _second(lo, key) & mask
             bits[a >> 3] |= 1 << (a & 7)
             bits[b >> 3] |= 1 << (b & 7)
-
-    def add_all_noting_repeats(self, keys: Iterable[int], repeats: KeyFilter) -> None:
-        """``add_all``, adding to ``repeats`` too each key that may have been added before."""
-        bits, mask = self._bits, self._mask
-        for key in keys:
-            lo = key & 0xFFFFFFFF
-            a = lo & mask
-            b = _second(lo, key) & mask
-            ia, ib, ba, bb = a >> 3, b >> 3, 1 << (a & 7), 1 << (b & 7)
-            if bits[ia] & ba and bits[ib] & bb:
-                repeats.add_all((key,))
-            else:
-                bits[ia] |= ba
-                bits[ib] |= bb
 
     def __contains__(self, key: int) -> bool:
         """False: the key was never added. True: it may have been."""

@@ -41,10 +41,10 @@ class PlacementCache:
     past ``max_rows`` it forgets rows and reads again.
 
     After ``load_all`` it also knows, through two ``KeyFilter``, which keys the index may
-    hold and which it may hold twice or more, whatever rows it has forgotten: a key the
-    first has never seen is not read (most of a new article's own keys), nor, for
-    boilerplate (``boilerplate_counts``), a key the second has never seen (most of its
-    candidates' keys).
+    hold and which it may hold under two stories or more, whatever rows it has forgotten:
+    a key the first has never seen is not read (most of a new article's own keys), nor,
+    for boilerplate (``boilerplate_counts``), a key the second has never seen (nearly all
+    of its candidates' keys: a story's reprints share its keys, but under one story).
     """
 
     def __init__(self, store: Store, *, max_rows: int = 500_000, max_fingerprints: int = 2048,
@@ -63,10 +63,10 @@ class PlacementCache:
         self._overrides: list[tuple[str, str, str]] | None = None
         self._completeness: dict[int, tuple[int, int, int]] = {}  # article id -> clu.completeness(body)
         self._stamp: tuple[int, int] | None = None
-        # Every key the index holds may be in the first; every key it holds in two rows or
-        # more, in the second. None: not known (no load_all since the last clear).
+        # Every key the index holds may be in the first; every key it holds under two
+        # stories or more, in the second. None: not known (no load_all since the last clear).
         self._indexed: KeyFilter | None = None
-        self._repeated: KeyFilter | None = None
+        self._spread: KeyFilter | None = None
 
     def _now(self) -> tuple[int, int]:
         # data_version moves when another connection commits; total_changes when this one writes.
@@ -80,10 +80,26 @@ class PlacementCache:
         self.clear()
         self._stamp = self._now()
         expected = self._store.key_rows_bound() + new_keys
-        indexed, repeated = KeyFilter(expected), KeyFilter(expected)
+        indexed, spread = KeyFilter(expected), KeyFilter(expected)
         holding = True
-        for key, aid, sid in self._store.conn.execute("SELECT key, article_id, story_id FROM cluster_keys"):
-            indexed.add_all_noting_repeats((key,), repeated)
+        keys: list[int] = []
+        spread_keys: list[int] = []
+        prev_key: int | None = None
+        prev_sid: int | None = None
+        # In key order (the covering index): a key's rows come together, so whether they
+        # span two stories is known without holding every key.
+        for key, aid, sid in self._store.conn.execute(
+                "SELECT key, article_id, story_id FROM cluster_keys ORDER BY key, story_id"):
+            if key != prev_key:
+                keys.append(key)
+                if len(keys) >= 4096:
+                    indexed.add_all(keys)
+                    keys.clear()
+                prev_key, prev_sid = key, sid
+            elif sid != prev_sid:
+                if not spread_keys or spread_keys[-1] != key:
+                    spread_keys.append(key)
+                prev_sid = sid
             if not holding:
                 continue
             rows = self._rows.get(key)
@@ -95,8 +111,10 @@ class PlacementCache:
             if self._held > self._max_rows:  # too big to hold: keys are read when asked for
                 self._forget_rows()
                 holding = False
+        indexed.add_all(keys)
+        spread.add_all(spread_keys)
         self._complete = holding
-        self._indexed, self._repeated = indexed, repeated
+        self._indexed, self._spread = indexed, spread
 
     def begin(self) -> None:
         """At the start of a write transaction: forget what may have changed since ``end``."""
@@ -114,7 +132,7 @@ class PlacementCache:
         self._overrides = None
         self._completeness.clear()
         self._stamp = None
-        self._indexed = self._repeated = None
+        self._indexed = self._spread = None
 
     def _forget_rows(self) -> None:
         # Past the memory bound only the index rows go: fingerprints and measures have
@@ -176,17 +194,17 @@ class PlacementCache:
 
     def boilerplate_counts(self, keys: Collection[int], cap: int) -> dict[int, int]:
         """``story_counts`` exact for keys held by two stories or more; a key held by one
-        row or none may be left out. Boilerplate (``cap`` stories, two or more) cannot
+        story or none may be left out. Boilerplate (``cap`` stories, two or more) cannot
         tell the difference, and those keys then need no reading."""
-        if self._repeated is None or cap < 2:
+        if self._spread is None or cap < 2:
             return self.story_counts(keys, cap)
         ks = list(set(keys))
         ks64 = _i64s(ks)
         if ks64 is ks:
-            ks = self._repeated.maybe(ks)
+            ks = self._spread.maybe(ks)
         else:
-            repeated = self._repeated
-            ks = [k for k, k64 in zip(ks, ks64) if k64 in repeated]
+            spread = self._spread
+            ks = [k for k, k64 in zip(ks, ks64) if k64 in spread]
         return self.story_counts(ks, cap)
 
     def sharing(self, keys: Sequence[int], limit: int, exclude: int | None) -> list[tuple[int, clu.Fingerprint]]:
@@ -265,10 +283,23 @@ class PlacementCache:
     def written(self, article_id: int, fp: clu.Fingerprint, keys: Iterable[int], story_id: int) -> None:
         """The store wrote the article's fingerprint and these keys' rows (``put_fingerprint``)."""
         self._remember(article_id, fp)
-        if self._indexed is not None and self._repeated is not None:
-            self._indexed.add_all_noting_repeats(keys, self._repeated)
-        row = (article_id, story_id)
         get, complete = self._rows.get, self._complete
+        if self._indexed is not None and self._spread is not None:
+            keys = list(keys)
+            spread: list[int] = []
+            for key in self._indexed.maybe(keys):  # the others are new to the index
+                held = get(key)
+                if held is None:
+                    if not complete:  # rows not read (or forgotten): it may be spread
+                        spread.append(key)
+                    continue
+                for _, sid in held:
+                    if sid != story_id:
+                        spread.append(key)
+                        break
+            self._indexed.add_all(keys)
+            self._spread.add_all(spread)
+        row = (article_id, story_id)
         for key in keys:
             held = get(key)
             if held is not None:

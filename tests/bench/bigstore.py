@@ -26,6 +26,7 @@ from corpus import generate  # noqa: E402
 
 from tui import importer  # noqa: E402
 from tui.importer import Importer  # noqa: E402
+from tui.stories import PlacementCache  # noqa: E402
 from tui.store import Store  # noqa: E402
 
 
@@ -67,13 +68,14 @@ def _prepared(folder: Path, files: list[Path]) -> list:
     return results
 
 
-def _replay(imp: Importer, results: list, *, bulk: bool, commit_every: int | None) -> importer.ImportSummary:
-    """What ``import_paths`` does with the workers' results, in this process only."""
+def _replay(imp: Importer, results: list, *, bulk: bool, commit_every: int | None,
+            cache: PlacementCache | None = None) -> importer.ImportSummary:
+    """What ``import_paths`` does with the workers' results, in this process only.
+    ``cache``: the placement cache to start from (a new one by default)."""
     from contextlib import nullcontext
 
-    from tui.stories import PlacementCache
     summary = importer.ImportSummary()
-    imp._cache = PlacementCache(imp.store)
+    imp._cache = cache or PlacementCache(imp.store)
     bulk = bulk and len(results) >= importer.BULK_FROM
     imp._commit_every = commit_every or (importer.BULK_COMMIT_EVERY if bulk else importer.COMMIT_EVERY)
     with imp.store.bulk_writes() if bulk else nullcontext():
@@ -105,6 +107,9 @@ def main() -> None:
     ap.add_argument("--no-bulk", action="store_true", help="write as a small import does (an experiment)")
     ap.add_argument("--replay", action="store_true",
                     help="the write side alone: analyse once (cached), then time only storing and placing")
+    ap.add_argument("--filters", action="store_true",
+                    help="with --replay: read the index first (load_all, untimed), so that placement "
+                         "has the key filters a big import into a fresh store has late on")
     ap.add_argument("--pragma", action="append", default=[], help="e.g. cache_size=-256000 (an experiment)")
     ap.add_argument("--commit-every", type=int, help="articles per transaction (an experiment)")
     ap.add_argument("--batch-seconds", type=float, help="seconds per transaction (an experiment)")
@@ -138,6 +143,10 @@ def main() -> None:
                     commits += 1
 
                 imp._commit = timed  # type: ignore[method-assign]
+                cache = None
+                if args.filters:
+                    cache = PlacementCache(store)
+                    cache.load_all(new_keys=32 * 100_000)
                 prof = None
                 if args.profile:
                     import cProfile
@@ -147,7 +156,8 @@ def main() -> None:
                 load = os.getloadavg()[0]
                 t = time.perf_counter()
                 if args.replay:
-                    summary = _replay(imp, prepared, bulk=not args.no_bulk, commit_every=args.commit_every)
+                    summary = _replay(imp, prepared, bulk=not args.no_bulk, commit_every=args.commit_every,
+                                      cache=cache)
                 else:
                     summary = imp.import_paths(files, workers=args.workers)
                 wall = time.perf_counter() - t
