@@ -224,7 +224,7 @@ class Fingerprint:
         return _n_tokens(self.text)
 
     def to_bytes(self) -> bytes:
-        payload = zlib.compress(self.text.encode("utf-8"), 6)
+        payload = zlib.compress(self.text.encode("utf-8"), 1)
         return _MAGIC + struct.pack(f"<I{len(self.keys)}q", len(self.keys), *self.keys) + payload
 
     @classmethod

@@ -14,6 +14,12 @@ A Bloom filter with two probes: 16 bits per key expected gives ~1.4% false
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Final
+
+try:
+    from mypy_extensions import i64
+except ImportError:  # only the compiler needs it: run as Python, i64 is int
+    i64 = int  # type: ignore[misc,assignment]
 
 BITS_PER_KEY = 16
 _MIN_BITS = 1 << 16
@@ -21,21 +27,26 @@ _MAX_BITS = 1 << 28  # 32 MB: past ~16M keys the "maybe" answers grow instead of
 # (and below 2**32 bits, the first probe is in the key's low 32 bits: see add_all)
 # The first probe is the key's low bits: its CRC-32. Adler-32 of a short sentence has
 # poorly spread low bits, so the second probe mixes both halves (multiplicative hashing,
-# the middle bits of the products). Products stay under 2**63: no big-integer arithmetic.
-_MUL_HI = 0x5BD1E995
-_MUL_LO = 0x1B873593
+# the middle bits of the products). Products stay under 2**63, so compiled as 64-bit
+# machine integers (i64) they never overflow and equal Python's.
+_MUL_HI: Final = 0x5BD1E995
+_MUL_LO: Final = 0x1B873593
 
 
-def _second(lo: int, key: int) -> int:
-    """The second probe's position, before masking; ``lo``: the key's low 32 bits."""
-    return (((key >> 32) & 0x7FFFFFFF) * _MUL_HI ^ lo * _MUL_LO) >> 16
+def _second(key: i64) -> i64:
+    """The second probe's position, before masking."""
+    return (((key >> 32) & 0x7FFFFFFF) * _MUL_HI ^ (key & 0xFFFFFFFF) * _MUL_LO) >> 16
 
 
 class KeyFilter:
-    """Membership with false positives only, over 64-bit cluster keys (signed or not).
+    """Membership with false positives only, over cluster keys as SQLite holds them
+    (signed 64-bit integers; ``tui.store._i64s``).
 
     A cluster key is an Adler-32 (high half) and a CRC-32 (low half) of one sentence
     (``tui.cluster._keys_of``): already a hash, so probes are taken from its bits.
+    Compiled (mypyc), each key is read once into a machine integer (``i64``): on
+    Python's integers, half the keys (those past 2**62) took the slow big-integer path
+    at every operation.
     """
 
     __slots__ = ("_bits", "_mask")
@@ -44,14 +55,14 @@ class KeyFilter:
         n = min(_MAX_BITS, max(_MIN_BITS, BITS_PER_KEY * max(0, expected_keys)))
         size = 1 << (n - 1).bit_length()  # a power of two: positions are masked, not divided
         self._bits = bytearray(size >> 3)
-        self._mask = size - 1
+        self._mask: i64 = size - 1
 
     def add_all(self, keys: Iterable[int]) -> None:
         bits, mask = self._bits, self._mask
-        for key in keys:
-            lo = key & 0xFFFFFFFF  # one operation on the (often boxed) 63-bit key, then small ints
-            a = lo & mask
-            b = _second(lo, key) & mask
+        for k in keys:
+            key: i64 = k
+            a = key & mask
+            b = _second(key) & mask
             bits[a >> 3] |= 1 << (a & 7)
             bits[b >> 3] |= 1 << (b & 7)
 
@@ -63,11 +74,11 @@ class KeyFilter:
         """The keys that may have been added, in their order."""
         bits, mask = self._bits, self._mask
         out = []
-        for key in keys:
-            lo = key & 0xFFFFFFFF
-            a = lo & mask
+        for k in keys:
+            key: i64 = k
+            a = key & mask
             if bits[a >> 3] & (1 << (a & 7)):
-                b = _second(lo, key) & mask
+                b = _second(key) & mask
                 if bits[b >> 3] & (1 << (b & 7)):
-                    out.append(key)
+                    out.append(k)
         return out

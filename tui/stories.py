@@ -10,7 +10,7 @@ which are stored by article source so they survive any re-clustering.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Container, Iterable, Sequence
 from dataclasses import dataclass
 
 from tui import cluster as clu
@@ -284,10 +284,12 @@ class PlacementCache:
         """The store wrote the article's fingerprint and these keys' rows (``put_fingerprint``)."""
         self._remember(article_id, fp)
         get, complete = self._rows.get, self._complete
+        fresh: Container[int] = ()  # keys the index held no row of: this row is all they have
         if self._indexed is not None and self._spread is not None:
             keys = list(keys)
+            seen = self._indexed.maybe(keys)  # the others are new to the index
             spread: list[int] = []
-            for key in self._indexed.maybe(keys):  # the others are new to the index
+            for key in seen:
                 held = get(key)
                 if held is None:
                     if not complete:  # rows not read (or forgotten): it may be spread
@@ -299,18 +301,22 @@ class PlacementCache:
                         break
             self._indexed.add_all(keys)
             self._spread.add_all(spread)
+            if not complete and len(seen) < len(keys):
+                # Held at once, a new key's one row is found in memory by the reprints that
+                # follow; otherwise each would read it back from the store.
+                fresh = set(keys).difference(seen)
         row = (article_id, story_id)
         for key in keys:
             held = get(key)
             if held is not None:
                 held.append(row)
-            elif complete:
+            elif complete or key in fresh:
                 self._rows[key] = [row]
                 self._held += 1
             else:
                 continue  # not read yet: it will be read from the store, this row included
             self._held += 1
-        if self._complete and self._held > self._max_rows:
+        if self._held > self._max_rows:
             self._forget_rows()
 
 
