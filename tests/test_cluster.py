@@ -159,8 +159,22 @@ def test_fingerprint_round_trips_through_bytes():
     back = Fingerprint.from_bytes(fp.to_bytes())
     assert back == fp
     assert len(fp.keys) >= len(FERRY)
+    assert back.n_tokens == fp.n_tokens == len(fp.text.split())
+    assert Fingerprint.from_bytes(back.to_bytes()) == fp  # written again before its text was read
     with pytest.raises(ValueError):
         Fingerprint.from_bytes(b"not a fingerprint")
+
+
+def test_fingerprints_stored_before_token_counts_still_read():
+    """Stores written by earlier versions hold "NRF1" blobs: keys, then the text."""
+    import struct
+    import zlib
+
+    fp = fingerprint(_body(FERRY))
+    old = b"NRF1" + struct.pack(f"<I{len(fp.keys)}q", len(fp.keys), *fp.keys) + zlib.compress(fp.text.encode(), 6)
+    assert Fingerprint.keys_of_bytes(old) == fp.keys
+    back = Fingerprint.from_bytes(old)
+    assert back == fp and back.n_tokens == fp.n_tokens
 
 
 def test_fingerprint_keys_are_stable_across_processes():

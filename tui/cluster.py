@@ -201,51 +201,86 @@ def _keys(text: str, min_tokens: int) -> tuple[int, ...]:
 
 # ------------------------------------------------------------ fingerprints
 
-_MAGIC = b"NRF1"
+_MAGIC = b"NRF1"  # key count, keys, zlib'd text: written until the text's token count was kept
+_MAGIC2 = b"NRF2"  # key count, token count, keys, zlib'd text
 
 
-@dataclass(frozen=True, slots=True)
 class Fingerprint:
     """What the store keeps per article to place new articles without a full pass.
 
     ``keys`` are the candidate-index keys (sentence hashes, stable across
     processes and versions of Python); ``text`` the normalised token text that
-    ``same_story`` verifies against.
+    ``same_story`` verifies against, and ``n_tokens`` its length in tokens.
+
+    Read from the store, the text stays compressed until asked for: placement
+    fetches a few candidates per article, compares their keys and token counts, and
+    verifies the text of only the few that pass (a third of them when importing).
+    By value (keys and text), like the frozen dataclass it was.
     """
 
-    keys: tuple[int, ...]
-    text: str
+    __slots__ = ("keys", "_text", "_packed", "_n_tokens")
+
+    def __init__(self, keys: tuple[int, ...], text: str | None, packed: bytes = b"", n_tokens: int = -1) -> None:
+        """``text`` None: it is ``packed`` (zlib'd UTF-8), decompressed when first read."""
+        self.keys = keys
+        self._text = text
+        self._packed = packed
+        self._n_tokens = n_tokens
+
+    @property
+    def text(self) -> str:
+        t = self._text
+        if t is None:
+            t = self._text = zlib.decompress(self._packed).decode("utf-8")
+        return t
+
+    @property
+    def n_tokens(self) -> int:
+        n = self._n_tokens
+        if n < 0:
+            n = self._n_tokens = _n_tokens(self.text)
+        return n
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Fingerprint) and self.keys == other.keys and self.text == other.text
+
+    def __hash__(self) -> int:
+        return hash((self.keys, self.text))
+
+    def __repr__(self) -> str:
+        return f"Fingerprint(keys={self.keys!r}, text={self.text!r})"
 
     def __reduce__(self) -> tuple[type[Fingerprint], tuple[tuple[int, ...], str]]:
         return (Fingerprint, (self.keys, self.text))  # see ClusterSettings.__reduce__
 
-    @property
-    def n_tokens(self) -> int:
-        return _n_tokens(self.text)
-
     def to_bytes(self) -> bytes:
-        payload = zlib.compress(self.text.encode("utf-8"), 1)
-        return _MAGIC + struct.pack(f"<I{len(self.keys)}q", len(self.keys), *self.keys) + payload
+        packed = self._packed or zlib.compress(self.text.encode("utf-8"), 1)
+        n = len(self.keys)
+        return _MAGIC2 + struct.pack(f"<II{n}q", n, self.n_tokens, *self.keys) + packed
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> "Fingerprint":
+    def from_bytes(cls, data: bytes, text: str | None = None) -> "Fingerprint":
+        """``text``: the fingerprint's text, when the caller has it (not decompressed then)."""
         keys = cls.keys_of_bytes(data)
-        text = zlib.decompress(data[8 + 8 * len(keys) :]).decode("utf-8")
-        return cls(keys=keys, text=text)
+        if data[:4] == _MAGIC2:
+            (n_tokens,) = struct.unpack_from("<I", data, 8)
+            return cls(keys, text, data[12 + 8 * len(keys) :], n_tokens)
+        return cls(keys, text, data[8 + 8 * len(keys) :])
 
     @staticmethod
     def keys_of_bytes(data: bytes) -> tuple[int, ...]:
         """``from_bytes(data).keys`` without decompressing the text."""
-        if data[:4] != _MAGIC:
+        magic = data[:4]
+        if magic != _MAGIC2 and magic != _MAGIC:
             raise ValueError("not a newsreader fingerprint")
         (n,) = struct.unpack_from("<I", data, 4)
-        return tuple(struct.unpack_from(f"<{n}q", data, 8))
+        return tuple(struct.unpack_from(f"<{n}q", data, 12 if magic == _MAGIC2 else 8))
 
 
 def fingerprint(body: str, settings: ClusterSettings = ClusterSettings()) -> Fingerprint:
     """Normalise a cleaned body and compute its candidate keys."""
     text = normalize(body)
-    return Fingerprint(keys=_keys(text, settings.min_sentence_tokens), text=text)
+    return Fingerprint(_keys(text, settings.min_sentence_tokens), text)
 
 
 # ------------------------------------------------------------ verification
@@ -309,6 +344,19 @@ def same_story(
     return containment(a.text, b.text, settings, boilerplate) >= settings.min_containment
 
 
+def _tokens(fp: Fingerprint, boilerplate: Container[int], settings: ClusterSettings) -> list[str]:
+    """``strip_boilerplate(fp.text, ...).split()``.
+
+    Only a sentence long enough to have a key can be boilerplate, and its key is one of
+    ``fp.keys`` (made with the same ``min_sentence_tokens``): when none of them is
+    boilerplate, as for nearly every article, no sentence needs hashing again.
+    """
+    for k in fp.keys:
+        if k in boilerplate:
+            return strip_boilerplate(fp.text, boilerplate, settings).split()
+    return fp.text.split()
+
+
 def _usable(keys: Sequence[int], boilerplate: Container[int]) -> set[int]:
     return {k for k in keys if k not in boilerplate}
 
@@ -354,8 +402,8 @@ def best_match(
         if not enough_shared(shared, len(usable), n_c, settings):
             continue
         if own is None:
-            own = strip_boilerplate(fp.text, boilerplate, settings).split()
-        score = _containment_seq(own, strip_boilerplate(c.text, boilerplate, settings).split(), settings)
+            own = _tokens(fp, boilerplate, settings)
+        score = _containment_seq(own, _tokens(c, boilerplate, settings), settings)
         if score >= settings.min_containment and (best is None or score > best[0]):
             best = (score, k)
             if score >= 1.0:

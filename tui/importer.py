@@ -250,10 +250,7 @@ class Importer:
         aid, new = self.store.put_article_rows(prep.source, prep.content_hash, prep.page, prep.quotes,
                                                prep.entities, feed_id=feed_id, full_text=full_text,
                                                unindexed=unindexed)
-        if prep.fingerprint_text is None:
-            fp = clu.Fingerprint.from_bytes(prep.fingerprint)
-        else:
-            fp = clu.Fingerprint(clu.Fingerprint.keys_of_bytes(prep.fingerprint), prep.fingerprint_text)
+        fp = clu.Fingerprint.from_bytes(prep.fingerprint, prep.fingerprint_text)
         place_article(self.store, aid, fp, self.settings, prep.fingerprint, cache,
                       known=(None, prep.source) if new else None, completeness=prep.completeness)
         return new
